@@ -1,5 +1,6 @@
 # Helpers that keep module and test registration automatic: a module is a folder under src/
-# whose .cc files (and internal/*.cc) form one static library `ferry_<name>`; its unit tests are
+# whose .cc files (including subfolders such as internal/ or api's config/) form one static
+# library `ferry_<name>`; its unit tests are
 # every tests/unit/<name>/*_test.cc, built into one executable and registered with ctest.
 
 set(FERRY_WARNINGS -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
@@ -13,8 +14,7 @@ endif()
 # ferry_module(<name> [DEPS ferry_x ...] [LIBS third::party ...])
 function(ferry_module name)
   cmake_parse_arguments(ARG "" "" "DEPS;LIBS" ${ARGN})
-  file(GLOB srcs CONFIGURE_DEPENDS
-       "${CMAKE_CURRENT_SOURCE_DIR}/*.cc" "${CMAKE_CURRENT_SOURCE_DIR}/internal/*.cc")
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cc")
   if(NOT srcs)  # a module that so far has only headers
     add_library(ferry_${name} INTERFACE)
     target_include_directories(ferry_${name} INTERFACE "${PROJECT_SOURCE_DIR}/src")

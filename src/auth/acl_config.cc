@@ -1,0 +1,47 @@
+#include "auth/acl_config.h"
+
+#include "auth/internal/files.h"
+#include "common/fs.h"
+
+namespace ferry::auth {
+
+const config::ConfigFileSpec& acl_config_file() {
+  static const config::ConfigFileSpec spec{"acl.cfg", ".acl.lck", 0640, {"acl.cfg", {}}};
+  return spec;
+}
+
+Result<AclConfigData> AclConfig::read(const config::ConfigDir& dir) {
+  const auto path = dir.file(acl_config_file().file_name);
+  FERRY_TRY_ASSIGN(auto text, internal::read_optional_file(path));
+  const std::string raw = text.value_or("");
+  FERRY_TRY_ASSIGN(AclTree tree, AclTree::parse(raw, path.string()));
+  return AclConfigData{std::move(tree), config::config_digest(raw)};
+}
+
+Result<FileLock> AclConfig::lock(const config::ConfigDir& dir) {
+  return config::lock_config(dir, acl_config_file());
+}
+
+Status AclConfig::save(const config::ConfigDir& dir, const FileLock& lock, const AclTree& tree) {
+  const auto& spec = acl_config_file();
+  if (!lock.held()) {
+    return make_error(Errc::Internal, "write of {} without holding its lock", spec.file_name);
+  }
+  fs::ReplaceOptions opts;
+  opts.mode = spec.mode;
+  const auto path = dir.file(spec.file_name);
+  return with_context(fs::atomic_replace(path, tree.to_string(), opts),
+                      "write config file '{}'", path.string());
+}
+
+Status AclConfig::modify(const config::ConfigDir& dir,
+                         const std::optional<std::string>& expected_digest,
+                         const std::function<Status(AclTree&)>& edit) {
+  FERRY_TRY_ASSIGN(FileLock lock, AclConfig::lock(dir));
+  FERRY_TRY_ASSIGN(AclConfigData current, read(dir));
+  FERRY_TRY(config::check_digest(acl_config_file(), expected_digest, current.digest));
+  FERRY_TRY(edit(current.tree));
+  return save(dir, lock, current.tree);
+}
+
+}  // namespace ferry::auth

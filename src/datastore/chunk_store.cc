@@ -44,8 +44,7 @@ bool is_hex_digit(char c) {
 Status check_base(std::string_view name, const stdfs::path& base) {
   FERRY_TRY(types::validate_datastore_name(name));
   if (!base.is_absolute()) {
-    return make_error(Errc::InvalidArgument, "datastore path '{}' is not absolute",
-                      base.string());
+    return make_error(Errc::InvalidArgument, "datastore path '{}' is not absolute", base.string());
   }
   return ok();
 }
@@ -112,8 +111,8 @@ Status require_dir(const stdfs::path& path, std::string_view what, const stdfs::
   auto is_dir = fs::is_directory(path);
   if (!is_dir) return tl::unexpected(std::move(is_dir).error());
   if (!*is_dir) {
-    return make_error(Errc::NotFound, "'{}' is not a datastore: {} '{}' is missing",
-                      base.string(), what, path.string());
+    return make_error(Errc::NotFound, "'{}' is not a datastore: {} '{}' is missing", base.string(),
+                      what, path.string());
   }
   return ok();
 }
@@ -173,8 +172,7 @@ Result<ChunkStore> ChunkStore::create(std::string_view name, const stdfs::path& 
   };
   if (auto st = run(); !st) {
     return with_context<ChunkStore>(tl::unexpected(std::move(st).error()),
-                                     "create chunk store '{}' at '{}' failed", name,
-                                     base.string());
+                                    "create chunk store '{}' at '{}' failed", name, base.string());
   }
   return open(name, base, opts);
 }
@@ -191,8 +189,7 @@ Result<ChunkStore> ChunkStore::open(std::string_view name, const stdfs::path& ba
   };
   if (auto st = run(); !st) {
     return with_context<ChunkStore>(tl::unexpected(std::move(st).error()),
-                                     "unable to open chunk store '{}' at '{}'", name,
-                                     base.string());
+                                    "unable to open chunk store '{}' at '{}'", name, base.string());
   }
   auto state = std::make_unique<State>();
   state->name = std::string(name);
@@ -219,8 +216,8 @@ std::unique_lock<std::mutex> ChunkStore::lock_chunk(const Digest& digest) const 
 Result<InsertResult> ChunkStore::insert(const Digest& digest, const DataBlob& chunk) {
   stdfs::path path = chunk_path(digest);
   auto guard = lock_chunk(digest);
-  return with_context(insert_locked(digest, chunk, path),
-                      "insert chunk {} into store '{}' failed", digest.to_hex(), name());
+  return with_context(insert_locked(digest, chunk, path), "insert chunk {} into store '{}' failed",
+                      digest.to_hex(), name());
 }
 
 // The rules of spec §1.2, in its order. Called with the digest's stripe locked.
@@ -274,8 +271,7 @@ Result<InsertResult> ChunkStore::insert_locked(const Digest& digest, const DataB
 }
 
 Status ChunkStore::write_chunk(const stdfs::path& path, const DataBlob& chunk) {
-  fs::ReplaceOptions opts{.mode = kChunkFileMode,
-                          .fsync = state_->sync_level == SyncLevel::File};
+  fs::ReplaceOptions opts{.mode = kChunkFileMode, .fsync = state_->sync_level == SyncLevel::File};
   return fs::atomic_replace(path, ByteView(chunk.raw()), opts);
 }
 

@@ -60,8 +60,7 @@ class ProcessLocker : public std::enable_shared_from_this<ProcessLocker> {
 
   // A locker for `lock_file` (which must exist; it is opened only while a lock is held).
   // `clock` must outlive the locker. Never fails, never blocks.
-  static std::shared_ptr<ProcessLocker> create(std::filesystem::path lock_file,
-                                               const Clock& clock);
+  static std::shared_ptr<ProcessLocker> create(std::filesystem::path lock_file, const Clock& clock);
 
   // Takes a shared guard. Errors: Conflict when another process holds the lock exclusively
   // (the message says so), Io/NotFound opening the lock file. Non-blocking.
@@ -84,10 +83,10 @@ class ProcessLocker : public std::enable_shared_from_this<ProcessLocker> {
   const std::filesystem::path lock_file_;
   const Clock& clock_;
   mutable std::mutex mutex_;
-  std::optional<FileLock> lock_;              // guarded by mutex_
-  std::map<uint64_t, int64_t> shared_;        // guard id -> start time; guarded by mutex_
-  uint64_t next_id_ = 1;                      // guarded by mutex_
-  bool exclusive_ = false;                    // guarded by mutex_
+  std::optional<FileLock> lock_;        // guarded by mutex_
+  std::map<uint64_t, int64_t> shared_;  // guard id -> start time; guarded by mutex_
+  uint64_t next_id_ = 1;                // guarded by mutex_
+  bool exclusive_ = false;              // guarded by mutex_
 };
 
 }  // namespace ferry::datastore

@@ -131,8 +131,12 @@ TEST(ChunkStoreCreateTest, InvalidNamesAndRelativePathsAreRejectedBeforeTouching
     stdfs::path path;
   };
   const std::vector<Case> cases = {
-      {"..", dir / "a"},  {"ab", dir / "b"},       {"a/b/c", dir / "c"},
-      {"", dir / "d"},    {std::string(33, 'x'), dir / "e"}, {"store1", "relative/path"},
+      {"..", dir / "a"},
+      {"ab", dir / "b"},
+      {"a/b/c", dir / "c"},
+      {"", dir / "d"},
+      {std::string(33, 'x'), dir / "e"},
+      {"store1", "relative/path"},
   };
   for (const auto& c : cases) {
     auto created = ChunkStore::create(c.name, c.path);
@@ -147,8 +151,9 @@ TEST(ChunkStoreCreateTest, InvalidNamesAndRelativePathsAreRejectedBeforeTouching
 TEST_F(ChunkStoreTest, ChunkPathUsesFirstTwoDigestBytesAsPrefix) {
   Digest d = sha256(std::string_view("abc"));
   EXPECT_EQ(store().chunk_path(d),
-            dir_ / "ds/.chunks/ba78/"
-                   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+            dir_ /
+                "ds/.chunks/ba78/"
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST_F(ChunkStoreTest, InsertNewChunkWritesFileAtomically) {
@@ -350,8 +355,10 @@ TEST_F(ChunkStoreTest, ConcurrentInsertsOfOneDigestFromThreadsStoreOneValidChunk
     threads.emplace_back([&] {
       for (int i = 0; i < 20; ++i) {
         auto r = store().insert(d, blob);
-        if (!r) ++failed;
-        else if (!r->existed) ++fresh;
+        if (!r)
+          ++failed;
+        else if (!r->existed)
+          ++fresh;
       }
     });
   }

@@ -153,7 +153,7 @@ TEST_F(VerifyScenarioTest, AllSnapshotsVerifyOkAndRecordTheirState) {
 TEST_F(VerifyScenarioTest, FlippedChunkByteFailsExactlyTheSnapshotsReferencingIt) {
   auto store = reopen();
   ASSERT_TRUE(store);
-  const TestSnapshotSpec& spec = scenario().snapshots[0];
+  const TestSnapshotSpec spec = scenario().snapshots[0];
   const Digest bad = test::test_image_chunk_digest(spec, 1);  // seed 12: both vm/100 snapshots
 
   // Cross-check with the indexes themselves which snapshots reference the chunk.

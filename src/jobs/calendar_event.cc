@@ -93,11 +93,13 @@ Result<Step> search_step(const CalendarSpec& s, TmEditor& t) {
   return r;
 }
 
-// The first matching instant at or after `start`. The loop runs kMaxSearchSteps + 1 times, as
-// PBS's `count > 1000` check does.
-Result<std::optional<int64_t>> search(const CalendarSpec& spec, int64_t start, bool utc) {
+// The first matching instant at or after `start`, if it is at most `last`. The loop runs
+// kMaxSearchSteps + 1 times, as PBS's `count > 1000` check does. The candidate never moves
+// backwards, so the search may stop as soon as it passes `last`.
+Result<std::optional<int64_t>> search(const CalendarSpec& spec, int64_t start, int64_t last,
+                                      bool utc) {
   FERRY_TRY_ASSIGN(TmEditor t, TmEditor::with_epoch(start, utc));
-  for (int step = 0; step <= kMaxSearchSteps; ++step) {
+  for (int step = 0; step <= kMaxSearchSteps && t.epoch() <= last; ++step) {
     FERRY_TRY_ASSIGN(const Step r, search_step(spec, t));
     if (r == Step::Matched) return t.epoch();
     if (r == Step::Never) return std::nullopt;
@@ -136,8 +138,9 @@ Result<std::optional<int64_t>> CalendarEvent::compute_next_event(int64_t after,
   if (!spec_->may_match) return std::nullopt;
   const bool in_utc = utc || spec_->utc;
   if (!in_utc) tzset();  // pick up TZ changes, as every mktime call in PBS does
-  return with_context(search(*spec_, after + 1, in_utc), "next event of '{}' after {}", text_,
-                      after);
+  // Ferry: answers stay valid references (PBS would answer years beyond 9999 too).
+  return with_context(search(*spec_, after + 1, kMaxReferenceTime, in_utc),
+                      "next event of '{}' after {}", text_, after);
 }
 
 }  // namespace ferry::jobs

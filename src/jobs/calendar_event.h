@@ -53,7 +53,8 @@ class CalendarEvent {
 
   // The first instant (epoch seconds) strictly after `after` that matches the event, or
   // std::nullopt when there is none (a date in the past, `02-30`, a year list that is used
-  // up) or when the search gives up after PBS's 1000 steps.
+  // up), when it would lie after kMaxReferenceTime (so every answer is itself a valid
+  // reference), or when the search gives up after PBS's 1000 steps.
   //
   // The event is evaluated in UTC when `utc` is true or the text ends in `UTC`; otherwise in
   // the process's local time zone (TZ, re-read with tzset like mktime does). In local time a

@@ -314,9 +314,24 @@ TEST(CalendarEventTest, RejectsReferenceTimeOutOfRange) {
     ASSERT_FALSE(next.has_value()) << bad;
     EXPECT_EQ(next.error().code(), Errc::InvalidArgument);
   }
-  auto last = event->compute_next_event(CalendarEvent::kMaxReferenceTime, true);
+  auto last = event->compute_next_event(CalendarEvent::kMaxReferenceTime - 86400, true);
   ASSERT_TRUE(last.has_value());
-  EXPECT_EQ(*last, CalendarEvent::kMaxReferenceTime + 1);  // 10000-01-01T00:00:00Z
+  EXPECT_EQ(*last, at("9999-12-31T00:00:00Z"));
+}
+
+// Every answer is itself a valid reference: nothing after 9999-12-31T23:59:59Z is returned.
+TEST(CalendarEventTest, EventsBeyondYear9999AreNone) {
+  expect_next(
+      {
+          {"daily", "9999-12-31T00:00:00Z", std::nullopt},
+          {"*/2199-01-01", "2200-01-01T00:00:00Z", "4398-01-01T00:00:00Z"},
+          {"*/2199-01-01", "8796-01-01T00:00:00Z", std::nullopt},  // next would be 10995
+      },
+      /*utc=*/true);
+  ScopedTimeZone tz(vienna());
+  // Found by fuzzing: the next Thursday, 5 January of a multiple of 492 is in 16728.
+  expect_next({{"thu */492-1-5", "2024-03-31T00:59:00Z", std::nullopt}}, /*utc=*/false);
+  expect_next({{"thu */492-1-5", "2024-03-31T00:59:00Z", std::nullopt}}, /*utc=*/true);
 }
 
 TEST(CalendarEventTest, CopiesShareTheParsedEvent) {

@@ -198,4 +198,12 @@ std::optional<int64_t> parse_hex_i64(std::string_view s) {
   return value;
 }
 
+int64_t age_since(int64_t now, int64_t time) {
+  int64_t age;
+  if (__builtin_sub_overflow(now, time, &age)) {
+    return time < 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+  }
+  return age;
+}
+
 }  // namespace ferry::auth::internal

@@ -43,4 +43,7 @@ std::string format_hex_time(int64_t value);
 // case; nullopt on overflow or a bad digit.
 std::optional<int64_t> parse_hex_i64(std::string_view s);
 
+// now − time, saturated to the int64 range (hostile timestamps must not overflow).
+int64_t age_since(int64_t now, int64_t time);
+
 }  // namespace ferry::auth::internal

@@ -7,9 +7,11 @@
 // support library the other suites link.
 #pragma once
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -27,6 +29,10 @@ class StoreTempDir {
   }
   ~StoreTempDir() {
     std::error_code ec;
+    remove_chunk_dirs(path_);
+    for (const auto& entry : std::filesystem::directory_iterator(path_, ec)) {
+      if (entry.is_directory(ec)) remove_chunk_dirs(entry.path());
+    }
     std::filesystem::remove_all(path_, ec);
   }
   StoreTempDir(const StoreTempDir&) = delete;
@@ -36,6 +42,19 @@ class StoreTempDir {
   std::filesystem::path operator/(const std::string& rel) const { return path_ / rel; }
 
  private:
+  // rmdir of the (mostly empty) prefix directories of `<dir>/.chunks` without listing each,
+  // which halves the cleanup time compared to remove_all. Non-empty ones stay for remove_all.
+  static void remove_chunk_dirs(const std::filesystem::path& dir) {
+    int fd = ::open((dir / ".chunks").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    char name[8];
+    for (unsigned i = 0; i < 65536; ++i) {
+      std::snprintf(name, sizeof name, "%04x", i);
+      ::unlinkat(fd, name, AT_REMOVEDIR);
+    }
+    ::close(fd);
+  }
+
   static std::string base_dir() {
     if (const char* forced = std::getenv("FERRY_TEST_STORE_TMPDIR"); forced && *forced) {
       return forced;

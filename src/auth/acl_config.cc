@@ -1,6 +1,9 @@
 #include "auth/acl_config.h"
 
+#include "auth/acl_path.h"
 #include "auth/internal/files.h"
+#include "auth/roles.h"
+#include "auth/user_config.h"
 #include "common/fs.h"
 
 namespace ferry::auth {
@@ -42,6 +45,35 @@ Status AclConfig::modify(const config::ConfigDir& dir,
   FERRY_TRY(config::check_digest(acl_config_file(), expected_digest, current.digest));
   FERRY_TRY(edit(current.tree));
   return save(dir, lock, current.tree);
+}
+
+Status AclConfig::update(const config::ConfigDir& dir, const AclUpdate& update) {
+  if (update.group) {
+    return make_error(Errc::InvalidArgument,
+                      "parameter 'group' - groups are currently not supported");
+  }
+  if (!update.auth_id) return make_error(Errc::InvalidArgument, "missing 'userid' parameter");
+  if (!find_role(update.role)) {
+    return make_error(Errc::InvalidArgument, "invalid role '{}'", update.role);
+  }
+  const types::Authid& auth_id = *update.auth_id;
+  if (!update.remove) {
+    FERRY_TRY_ASSIGN(auto users, UserConfig::read(dir));
+    const bool exists = auth_id.is_token() ? users.first.find_token(auth_id) != nullptr
+                                           : users.first.find_user(auth_id.user()) != nullptr;
+    if (!exists) {
+      return make_error(Errc::InvalidArgument, "{}",
+                        auth_id.is_token() ? "no such API token" : "no such user.");
+    }
+    FERRY_TRY(check_acl_path(update.path));
+  }
+  return modify(dir, update.digest, [&](AclTree& tree) -> Status {
+    if (update.remove) {
+      tree.delete_user_role(update.path, auth_id, update.role);
+      return ok();
+    }
+    return tree.insert_user_role(update.path, auth_id, update.role, update.propagate);
+  });
 }
 
 }  // namespace ferry::auth

@@ -19,6 +19,7 @@
 #include "common/result.h"
 #include "config/config_dir.h"
 #include "config/config_file.h"
+#include "types/authid.h"
 
 namespace ferry::auth {
 
@@ -29,6 +30,18 @@ const config::ConfigFileSpec& acl_config_file();
 struct AclConfigData {
   AclTree tree;
   std::string digest;  // lower-case hex SHA-256 of the file bytes as read ("" if missing)
+};
+
+// One PUT /access/acl request (api.md §5.2), after the API layer checked the caller's right
+// to make it.
+struct AclUpdate {
+  std::string path;
+  std::string role;
+  bool propagate = true;
+  std::optional<types::Authid> auth_id;
+  std::optional<std::string> group;  // always rejected: groups are not supported
+  bool remove = false;               // the `delete` parameter
+  std::optional<std::string> digest;
 };
 
 class AclConfig {
@@ -49,6 +62,13 @@ class AclConfig {
   static Status modify(const config::ConfigDir& dir,
                        const std::optional<std::string>& expected_digest,
                        const std::function<Status(AclTree&)>& edit);
+
+  // Applies `update` the way PBS's update_acl does: InvalidArgument for a group ("parameter
+  // 'group' - groups are currently not supported"), no auth-id ("missing 'userid' parameter"),
+  // an unknown role, an auth-id missing from user.cfg when adding ("no such user." / "no such
+  // API token"; removal of unknown ones is allowed) or an invalid path when adding (removal
+  // from any path is allowed); Conflict on a digest mismatch. Blocks.
+  static Status update(const config::ConfigDir& dir, const AclUpdate& update);
 };
 
 }  // namespace ferry::auth

@@ -143,7 +143,8 @@ TEST_F(RemotesTest, BadCreateInputIsRejectedNamingFieldAndLeavesFilesUnchanged) 
        "invalid parameter 'name': invalid remote name 'ab': must be 3 to 32 characters"},
       {"name with space", [](auto& p) { p.name = "my remote"; }, Errc::InvalidArgument,
        "invalid parameter 'name'"},
-      {"duplicate name", [](auto&) {}, Errc::AlreadyExists, "remote 'pbs2' already exists."},
+      {"duplicate name", [](auto& p) { p.name = "pbs2"; }, Errc::AlreadyExists,
+       "remote 'pbs2' already exists."},
       {"port above range", [](auto& p) { p.props.port = 70000; }, Errc::InvalidArgument,
        "invalid parameter 'port': value '70000' is out of range 0..65535"},
       {"negative port", [](auto& p) { p.props.port = -1; }, Errc::InvalidArgument,
@@ -181,6 +182,7 @@ TEST_F(RemotesTest, BadCreateInputIsRejectedNamingFieldAndLeavesFilesUnchanged) 
     SCOPED_TRACE(c.name);
     auto snap = snapshot();
     auto p = pbs2();
+    p.name = "pbs3";
     c.change(p);
     EXPECT_FAILS_WITH(create_remote(dir_, root_, p), c.code, c.error);
     EXPECT_EQ(snapshot(), snap);

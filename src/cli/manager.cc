@@ -1,21 +1,132 @@
 #include "cli/manager.h"
 
 #include <cstdlib>
+#include <exception>
 #include <iostream>
+#include <new>
+#include <optional>
+#include <string>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-namespace ferry::cli {
+#include "cli/internal/command.h"
+#include "cli/output.h"
 
-int run_manager(int argc, char** argv) {
-  CLI::App app{"ferry-manager - administer a Ferry backup server"};
+namespace ferry::cli {
+namespace {
+
+using internal::Action;
+using internal::Context;
+
+constexpr std::string_view kDefaultConfigDir = "/etc/ferry";
+constexpr std::string_view kConfigDirEnv = "FERRY_CONFIG_DIR";
+
+// Options valid on every command (CLI11 "fallthrough": they may follow the subcommand).
+struct GlobalOptions {
+  std::optional<std::string> config_dir;
+  std::string output_format = "text";
+};
+
+void print_error(std::string_view message) {
+  // One line, whatever the message holds.
+  std::string line(message);
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  std::cerr << "Error: " << line << std::endl;
+}
+
+// "ferry-manager remote update": the deepest subcommand the parser got to.
+std::string command_path(const CLI::App& app) {
+  std::string path = app.get_name();
+  const CLI::App* cmd = &app;
+  while (true) {
+    const auto parsed = cmd->get_subcommands();
+    if (parsed.empty()) return path;
+    cmd = parsed.front();
+    path += " " + cmd->get_name();
+  }
+}
+
+// CLI11 does not show a parent's options in a subcommand's help; say where they are.
+void add_global_footer(CLI::App& cmd) {
+  for (CLI::App* sub : cmd.get_subcommands({})) {
+    sub->footer(
+        "Global options (any position): --config-dir DIR, "
+        "--output-format text|json|json-pretty");
+    add_global_footer(*sub);
+  }
+}
+
+std::string resolve_config_dir(const GlobalOptions& global) {
+  if (global.config_dir) return *global.config_dir;
+  const char* env = std::getenv(kConfigDirEnv.data());
+  if (env != nullptr && *env != '\0') return env;
+  return std::string(kDefaultConfigDir);
+}
+
+void build_app(CLI::App& app, GlobalOptions& global, Action& selected) {
+  app.fallthrough();  // inherited by subcommands: global options may come last
   app.require_subcommand(1);
+  app.add_option("--config-dir", global.config_dir,
+                 "configuration directory (default: $FERRY_CONFIG_DIR, else /etc/ferry)");
+  app.add_option("--output-format", global.output_format, "text (default), json or json-pretty");
+  internal::add_datastore_commands(app, selected);
+  internal::add_remote_commands(app, selected);
+  internal::add_sync_job_commands(app, selected);
+  internal::add_calendar_event_command(app, selected);
+  internal::add_cert_commands(app, selected);
+  internal::add_completion_command(app, selected);
+  add_global_footer(app);
+}
+
+// Parses the command line and runs the chosen command. Returns the exit status.
+int run(int argc, char** argv) {
+  CLI::App app{"ferry-manager - administer a Ferry backup server", "ferry-manager"};
+  GlobalOptions global;
+  Action selected;
+  build_app(app, global, selected);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, std::cout, std::cerr);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, std::cout, std::cerr);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    print_error(fmt::format("{} (see '{} --help')", e.what(), command_path(app)));
+    return kExitFailure;
   }
-  return EXIT_SUCCESS;
+  auto format = parse_output_format(global.output_format);
+  if (!format) {
+    print_error(format.error().to_string());
+    return kExitFailure;
+  }
+  const Context ctx{config::ConfigDir(resolve_config_dir(global)), *format};
+  auto output = selected(ctx);
+  if (!output) {
+    print_error(output.error().to_string());
+    return kExitFailure;
+  }
+  std::cout << *output << std::flush;
+  return std::cout ? EXIT_SUCCESS : kExitFailure;
+}
+
+}  // namespace
+
+int run_manager(int argc, char** argv) {
+  // The one exception barrier of the CLI: our code returns errors as values, but libraries
+  // (CLI11, nlohmann::json, std::filesystem) may still throw. bad_alloc terminates.
+  try {
+    return run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::terminate();
+  } catch (const std::exception& e) {
+    print_error(std::string("internal error: ") + e.what());
+  } catch (...) {
+    print_error("internal error: unknown exception");
+  }
+  return kExitFailure;
 }
 
 }  // namespace ferry::cli

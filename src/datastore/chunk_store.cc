@@ -132,6 +132,27 @@ Result<std::array<uint8_t, 8>> read_magic(const stdfs::path& path) {
   return magic;
 }
 
+// Spec §1.2 rule 5: may an encrypted chunk of another size meet the existing file?
+Status check_encrypted_replacement(const stdfs::path& path, const DataBlob& chunk,
+                                   uint64_t old_size) {
+  FERRY_TRY_ASSIGN(auto magic, read_magic(path));
+  if (is_unencrypted_magic(magic.data())) {
+    // The digest of an encrypted chunk includes key material: it can never equal the digest
+    // of an unencrypted one.
+    return make_error(Errc::Conflict,
+                      "refusing to overwrite unencrypted chunk with encrypted chunk of the same "
+                      "digest");
+  }
+  if (magic == kEncryptedBlobMagicV1_0 && !chunk.is_compressed()) {
+    // Both uncompressed and encrypted: same plaintext means same size, so one is invalid.
+    return make_error(Errc::Conflict,
+                      "refusing to overwrite encrypted chunk: both uncompressed, sizes differ "
+                      "({} != {})",
+                      old_size, chunk.raw().size());
+  }
+  return ok();
+}
+
 }  // namespace
 
 std::optional<ChunkFileName> parse_chunk_file_name(std::string_view name) {
@@ -246,21 +267,7 @@ Result<InsertResult> ChunkStore::insert_locked(const Digest& digest, const DataB
                  digest.to_hex(), old_size, name());
   } else if (chunk.is_encrypted()) {
     // Different sizes under one digest: a hash collision, an attack, or just another zstd.
-    FERRY_TRY_ASSIGN(auto magic, read_magic(path));
-    if (is_unencrypted_magic(magic.data())) {
-      // The digest of an encrypted chunk includes key material: it can never equal the
-      // digest of an unencrypted one.
-      return make_error(Errc::Conflict,
-                        "refusing to overwrite unencrypted chunk with encrypted chunk of the "
-                        "same digest");
-    }
-    if (magic == kEncryptedBlobMagicV1_0 && !chunk.is_compressed()) {
-      // Both uncompressed and encrypted: same plaintext means same size, so one is invalid.
-      return make_error(Errc::Conflict,
-                        "refusing to overwrite encrypted chunk: both uncompressed, sizes "
-                        "differ ({} != {})",
-                        old_size, new_size);
-    }
+    FERRY_TRY(check_encrypted_replacement(path, chunk, old_size));
     // Compression can legitimately differ; keep the first upload (verify catches bit rot).
     return keep_existing();
   } else if (old_size < new_size) {

@@ -56,6 +56,20 @@ class SnapshotVerifier {
     if (opts_.log) opts_.log(line);
   }
 
+  // Checks every manifest entry, logging and recording each failed one.
+  void verify_files(const stdfs::path& dir, const BackupManifest& manifest, std::string_view name) {
+    log(fmt::format("verify {}", name));
+    for (const auto& file : manifest.files) {
+      log(fmt::format("  check {}", file.filename));
+      if (auto st = verify_file(dir, file); !st) {
+        std::string err = st.error().to_string();
+        log(fmt::format("verify {}/{} failed: {}", name, file.filename, err));
+        result_.errors.push_back(fmt::format("{}: {}", file.filename, err));
+      }
+    }
+  }
+
+ private:
   // Checks one manifest entry; the error names what failed.
   Status verify_file(const stdfs::path& dir, const FileInfo& info) {
     FERRY_TRY_ASSIGN(ArchiveType type, parse_archive_name(info.filename));
@@ -63,7 +77,6 @@ class SnapshotVerifier {
     return verify_index(dir / info.filename, info);
   }
 
- private:
   Status verify_blob(const stdfs::path& path, const FileInfo& info) {
     FERRY_TRY_ASSIGN(Bytes raw,
                      fs::read_file(path, kMaxBlobPlaintextSize + kEncryptedBlobHeaderSize));
@@ -201,24 +214,15 @@ Result<SnapshotVerifyResult> verify_snapshot(Datastore& store, const BackupNames
     result.errors.push_back(std::move(why));
     return result;
   }
-  verifier.log(fmt::format("verify {}", name));
-  for (const auto& file : manifest->files) {
-    verifier.log(fmt::format("  check {}", file.filename));
-    if (auto st = verifier.verify_file(path, file); !st) {
-      verifier.log(
-          fmt::format("verify {}/{} failed: {}", name, file.filename, st.error().to_string()));
-      result.errors.push_back(fmt::format("{}: {}", file.filename, st.error().to_string()));
-    }
-  }
+  verifier.verify_files(path, *manifest, name);
   if (!result.errors.empty()) result.outcome = VerifyOutcome::Failed;
-  SnapshotVerifyState state{result.errors.empty() ? VerifyState::Ok : VerifyState::Failed,
-                            opts.upid};
-  FERRY_TRY(with_context(store.update_manifest(ns, dir,
-                                               [&](BackupManifest& m) -> Status {
-                                                 m.set_verify_state(state);
-                                                 return ok();
-                                               }),
-                         "verify {}: store verify state", name));
+  SnapshotVerifyState state{result.ok() ? VerifyState::Ok : VerifyState::Failed, opts.upid};
+  auto set_state = [&](BackupManifest& m) -> Status {
+    m.set_verify_state(state);
+    return ok();
+  };
+  FERRY_TRY(with_context(store.update_manifest(ns, dir, set_state), "verify {}: store verify state",
+                         name));
   return result;
 }
 

@@ -10,6 +10,9 @@ Result<std::vector<std::string>> list_subdirs(const std::filesystem::path& dir) 
   auto entries = fs::list_dir(dir);
   if (!entries) {
     if (entries.error().code() == Errc::NotFound) return std::vector<std::string>{};
+    // Junk where a directory belongs (a file named "vm") is skipped like any other junk.
+    auto is_dir = fs::is_directory(dir);
+    if (is_dir && !*is_dir) return std::vector<std::string>{};
     return tl::unexpected(std::move(entries).error());
   }
   std::vector<std::string> out;

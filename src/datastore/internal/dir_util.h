@@ -11,7 +11,8 @@
 
 namespace ferry::datastore::internal {
 
-// Sub-directories of `dir` (no symlinks); an absent `dir` yields an empty list.
+// Sub-directories of `dir` (no symlinks); an absent `dir`, or one that is not a directory,
+// yields an empty list.
 Result<std::vector<std::string>> list_subdirs(const std::filesystem::path& dir);
 
 // rmdir; true if removed, false if it did not exist or was not empty. Io otherwise.

@@ -183,6 +183,12 @@ TEST_F(DatastoreTest, ListGroupsIsSortedAndIgnoresJunk) {
   EXPECT_EQ(*store().list_groups({}), (std::vector<BackupGroup>{group("ct/1"), group("host/a"),
                                                                 group("vm/10"), group("vm/2")}));
   EXPECT_EQ(store().list_groups(ns("nope")).error().code(), Errc::NotFound);
+  // Files where the type and namespace directories belong.
+  ASSERT_TRUE(store().create_namespace(ns("j")));
+  ASSERT_TRUE(fs::create_exclusive(base() / "ns/j/vm", ByteView()));
+  ASSERT_TRUE(fs::create_exclusive(base() / "ns/j/ns", ByteView()));
+  EXPECT_TRUE(store().list_groups(ns("j"))->empty());
+  EXPECT_EQ(*store().list_namespaces(ns("j"), 7), std::vector<BackupNamespace>{ns("j")});
 }
 
 TEST_F(DatastoreTest, SnapshotListingIgnoresJunkAndReportsUnfinished) {

@@ -2,10 +2,7 @@
 // (jobs-and-schedules.md §6, api.md §5.3.5).
 #include "jobs/task_log.h"
 
-#include <cstdlib>
-#include <ctime>
 #include <fstream>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +11,7 @@
 
 #include "common/fs.h"
 #include "support/temp_dir.h"
+#include "unit/jobs/jobs_test_util.h"
 
 namespace ferry::jobs {
 namespace {
@@ -21,27 +19,7 @@ namespace {
 // 2024-06-05T10:17:23Z
 constexpr int64_t kT0 = 1717582643;
 
-class ScopedTimeZone {
- public:
-  explicit ScopedTimeZone(const char* tz) {
-    if (const char* old = std::getenv("TZ")) old_ = old;
-    setenv("TZ", tz, 1);
-    tzset();
-  }
-  ~ScopedTimeZone() {
-    if (old_) {
-      setenv("TZ", old_->c_str(), 1);
-    } else {
-      unsetenv("TZ");
-    }
-    tzset();
-  }
-  ScopedTimeZone(const ScopedTimeZone&) = delete;
-  ScopedTimeZone& operator=(const ScopedTimeZone&) = delete;
-
- private:
-  std::optional<std::string> old_;
-};
+using test_util::ScopedTimeZone;
 
 void write_file(const std::filesystem::path& p, std::string_view data) {
   ASSERT_TRUE(fs::atomic_replace(p, data, {.mode = 0644, .fsync = false}).has_value()) << p;

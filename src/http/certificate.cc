@@ -26,9 +26,15 @@ constexpr uint64_t kMaxPemSize = 1 << 20;
 Result<EvpPkeyPtr> generate_key(KeyType type) {
   EVP_PKEY* key = nullptr;
   switch (type) {
-    case KeyType::Rsa4096: key = EVP_RSA_gen(4096); break;
-    case KeyType::Rsa2048: key = EVP_RSA_gen(2048); break;
-    case KeyType::EcP256: key = EVP_EC_gen("P-256"); break;
+    case KeyType::Rsa4096:
+      key = EVP_RSA_gen(4096);
+      break;
+    case KeyType::Rsa2048:
+      key = EVP_RSA_gen(2048);
+      break;
+    case KeyType::EcP256:
+      key = EVP_EC_gen("P-256");
+      break;
   }
   if (key == nullptr) return openssl_error("generate private key");
   return EvpPkeyPtr(key);
@@ -76,8 +82,8 @@ Status set_names(X509* cert, const CertificateOptions& opts) {
   X509_NAME* name = X509_get_subject_name(cert);
   auto add = [&](const char* field, const std::string& value) {
     return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
-                                      reinterpret_cast<const unsigned char*>(value.c_str()), -1,
-                                      -1, 0) == 1;
+                                      reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1,
+                                      0) == 1;
   };
   if (!add("O", "Proxmox Backup Server") || !add("OU", ou) || !add("CN", cn)) {
     return openssl_error(fmt::format("set certificate subject (CN '{}')", cn));
@@ -121,7 +127,8 @@ Result<X509Ptr> build_certificate(EVP_PKEY* key, const CertificateOptions& opts)
 
 Result<std::string> key_to_pem(EVP_PKEY* key) {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+  if (!bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     return openssl_error("encode private key");
   }
   return internal::bio_to_string(bio.get());
@@ -167,8 +174,8 @@ Result<int64_t> asn1_time_to_epoch(const ASN1_TIME* t) {
 
 std::vector<std::string> dns_names(X509* cert) {
   std::vector<std::string> out;
-  auto* names = static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  auto* names =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   if (names == nullptr) return out;
   for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
     const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names, i);
@@ -237,7 +244,8 @@ Result<CertificateInfo> certificate_info(const std::filesystem::path& pem_path) 
   auto parsed = parse_pem_certificate(pem);
   if (!parsed) {
     return tl::unexpected(
-        std::move(parsed.error()).add_context(fmt::format("read certificate '{}'", pem_path.string())));
+        std::move(parsed.error())
+            .add_context(fmt::format("read certificate '{}'", pem_path.string())));
   }
   X509* cert = parsed->get();
   CertificateInfo info;

@@ -47,9 +47,9 @@ struct CertificateOptions {
 
 // What `GET /nodes/{node}/certificates/info` reports about a certificate file.
 struct CertificateInfo {
-  std::string filename;  // base name of the file, e.g. "proxy.pem"
-  std::string subject;   // "O = Proxmox Backup Server, OU = ..., CN = ..."
-  std::string issuer;    // same format
+  std::string filename;   // base name of the file, e.g. "proxy.pem"
+  std::string subject;    // "O = Proxmox Backup Server, OU = ..., CN = ..."
+  std::string issuer;     // same format
   int64_t notbefore = 0;  // epoch seconds
   int64_t notafter = 0;
   std::vector<std::string> san;  // DNS names only, in certificate order

@@ -33,8 +33,8 @@ Result<ListenAddress> parse_listen_address(std::string_view text) {
   if (!text.empty() && text.front() == '[') {
     size_t close = text.find(']');
     if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return make_error(Errc::InvalidArgument,
-                        "invalid listen address '{}': expected [IPV6]:PORT", text);
+      return make_error(Errc::InvalidArgument, "invalid listen address '{}': expected [IPV6]:PORT",
+                        text);
     }
     host = text.substr(1, close - 1);
     port = text.substr(close + 2);

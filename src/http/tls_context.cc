@@ -44,8 +44,8 @@ Status configure(SSL_CTX* ctx, const TlsOptions& options) {
 Status use_private_key(SSL_CTX* ctx, const std::string& pem, const std::filesystem::path& key_pem,
                        const std::filesystem::path& cert_pem) {
   internal::BioPtr bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
-  internal::EvpPkeyPtr key(
-      bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  internal::EvpPkeyPtr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
+                               : nullptr);
   if (!key) {
     return internal::openssl_error(fmt::format("invalid private key '{}'", key_pem.string()),
                                    Errc::InvalidArgument);
@@ -77,8 +77,8 @@ Result<std::unique_ptr<TlsContext>> TlsContext::load_files(const std::filesystem
                                                   "read certificate '{}'", cert_pem.string()));
   FERRY_TRY_ASSIGN(std::string key, with_context(fs::read_text_file(key_pem, kMaxPemSize),
                                                  "read private key '{}'", key_pem.string()));
-  FERRY_TRY_ASSIGN(std::string fingerprint,
-                   with_context(certificate_fingerprint(cert), "certificate '{}'", cert_pem.string()));
+  FERRY_TRY_ASSIGN(std::string fingerprint, with_context(certificate_fingerprint(cert),
+                                                         "certificate '{}'", cert_pem.string()));
 
   auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
   FERRY_TRY(configure(ctx->native_handle(), options));

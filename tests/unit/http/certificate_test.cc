@@ -84,7 +84,8 @@ TEST(CertificateTest, GeneratedCertificateHasPbsSubjectSansAndValidity) {
 TEST(CertificateTest, OpensslCliSeesPbsExtensions) {
   test::TempDir dir;
   ASSERT_TRUE(generate_self_signed(dir.path(), fast_options()));
-  std::string text = run_command("openssl x509 -noout -text -in '" + (dir / "proxy.pem").string() + "'");
+  std::string text =
+      run_command("openssl x509 -noout -text -in '" + (dir / "proxy.pem").string() + "'");
   for (const char* want : {"CA:FALSE", "TLS Web Server Authentication", "IP Address:127.0.0.1",
                            "IP Address:0:0:0:0:0:0:0:1", "DNS:localhost", "DNS:pbs1.example.com",
                            "X509v3 Subject Key Identifier", "X509v3 Authority Key Identifier"}) {
@@ -109,7 +110,7 @@ TEST(CertificateTest, RsaKeyReportsTypeAndBits) {
 TEST(CertificateTest, KeyFileIsPrivateAndCertificateReadable) {
   test::TempDir dir;
   ASSERT_TRUE(generate_self_signed(dir.path(), fast_options()));
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat((dir / "proxy.key").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   ASSERT_EQ(::stat((dir / "proxy.pem").c_str(), &st), 0);
@@ -168,8 +169,10 @@ TEST(CertificateTest, ParseKeyType) {
 
 TEST(CertificateTest, ResolvConfDomainTakesFirstSearchOrDomain) {
   test::TempDir dir;
-  ASSERT_TRUE(fs::atomic_replace(dir / "r1", std::string_view("# c\nnameserver 1.1.1.1\nsearch lan example.org\n")));
-  ASSERT_TRUE(fs::atomic_replace(dir / "r2", std::string_view("domain corp.example\nsearch other\n")));
+  ASSERT_TRUE(fs::atomic_replace(
+      dir / "r1", std::string_view("# c\nnameserver 1.1.1.1\nsearch lan example.org\n")));
+  ASSERT_TRUE(
+      fs::atomic_replace(dir / "r2", std::string_view("domain corp.example\nsearch other\n")));
   ASSERT_TRUE(fs::atomic_replace(dir / "r3", std::string_view("nameserver 1.1.1.1\n")));
   EXPECT_EQ(resolv_conf_domain(dir / "r1"), "lan");
   EXPECT_EQ(resolv_conf_domain(dir / "r2"), "corp.example");

@@ -134,7 +134,7 @@ TEST(RemoteConfigTest, PasswordIsStoredAsBase64OfUtf8) {
     ASSERT_TRUE(plain) << c.stored;
     EXPECT_EQ(*plain, c.plain);
   }
-  for (const std::string bad : {"c2VjcmV", "c2Vj*mV0", "YQ=a", "/w=="}) {
+  for (const char* bad : {"c2VjcmV", "c2Vj*mV0", "YQ=a", "/w=="}) {
     RemoteConfig r;
     r.name = "pbs2";
     r.password = bad;
@@ -146,7 +146,7 @@ TEST(RemoteConfigTest, PasswordIsStoredAsBase64OfUtf8) {
 TEST(RemoteConfigTest, ValidatesPlainPasswordsWithoutEchoingThem) {
   EXPECT_TRUE(validate_remote_password("s3cr3t pass"));
   EXPECT_TRUE(validate_remote_password(std::string(kMaxRemotePasswordBytes, 'p')));
-  for (const std::string bad : {std::string(), std::string(kMaxRemotePasswordBytes + 1, 'p'),
+  for (const std::string& bad : {std::string(), std::string(kMaxRemotePasswordBytes + 1, 'p'),
                                 std::string("line\nbreak"), std::string("bad\xff")}) {
     auto st = validate_remote_password(bad);
     ASSERT_FALSE(st) << bad.size();

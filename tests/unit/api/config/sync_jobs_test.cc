@@ -260,7 +260,7 @@ TEST_F(SyncJobsTest, InvalidFilterUpdateLeavesStoredJobUnchanged) {
   auto p = pbs2_local();
   p.props.group_filter = std::vector<std::string>{"type:vm"};
   ASSERT_TRUE(create_sync_job(dir_, root_, p));
-  for (const std::string f : {"regex:(", "type:VM", "foo:bar", "vm/100", "group:vm"}) {
+  for (const char* f : {"regex:(", "type:VM", "foo:bar", "vm/100", "group:vm"}) {
     SCOPED_TRACE(f);
     auto snap = snapshot();
     SyncJobUpdateParams u;

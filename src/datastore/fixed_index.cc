@@ -58,7 +58,8 @@ Result<FixedIndexReader> FixedIndexReader::from_bytes(Bytes file) {
 
 ChunkRange FixedIndexReader::chunk_range(size_t i) const {
   uint64_t start = uint64_t(i) * chunk_size_;
-  uint64_t end = std::min(start + chunk_size_, size_);
+  // Written so that start + chunk_size cannot wrap for sizes near 2^64.
+  uint64_t end = size_ - start > chunk_size_ ? start + chunk_size_ : size_;
   return {start, end};
 }
 

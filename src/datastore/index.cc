@@ -75,7 +75,7 @@ IndexUuid random_uuid() {
 std::filesystem::path tmp_path_for(const std::filesystem::path& final_path,
                                    std::string_view tmp_ext) {
   std::filesystem::path p = final_path;
-  p.replace_extension(std::string(".") + std::string(tmp_ext));
+  p.replace_extension(std::filesystem::path(tmp_ext));  // adds the '.' itself
   return p;
 }
 

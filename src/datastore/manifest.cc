@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "common/check.h"
 #include "common/hex.h"
 
 namespace ferry::datastore {
@@ -405,10 +406,10 @@ std::string BackupManifest::to_pretty_json() const {
 }
 
 std::string BackupManifest::canonical_json() const {
-  // The signed part is built from strings and integers only: it cannot hold a null.
   std::string out;
   Status st = write_canonical(out, signed_value(*this));
-  (void)st;
+  // The signed part is built from strings and integers only: it cannot hold a null.
+  FERRY_CHECK(st.has_value(), "canonical json of a manifest failed");
   return out;
 }
 

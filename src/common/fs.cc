@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "common/fault.h"
@@ -100,16 +101,30 @@ Result<Bytes> read_file(const stdfs::path& path, uint64_t max_size) {
     return make_error(Errc::InvalidArgument, "'{}' is too large ({} bytes, limit {})",
                       path.string(), st.st_size, max_size);
   }
-  Bytes out(size_t(st.st_size));
+  // Files such as /proc/<pid>/stat report size 0 but have content: read those to EOF.
+  const bool sized = st.st_size > 0;
+  Bytes out(sized ? size_t(st.st_size) : size_t(4096));
   size_t done = 0;
-  while (done < out.size()) {
+  for (;;) {
+    if (done == out.size()) {
+      if (sized) break;
+      if (out.size() >= max_size) {
+        return make_error(Errc::InvalidArgument, "'{}' is too large (limit {} bytes)",
+                          path.string(), max_size);
+      }
+      out.resize(std::min<uint64_t>(out.size() * 2, max_size + 1));
+    }
     ssize_t n = ::read(g.fd, out.data() + done, out.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       return with_context<Bytes>(errno_error(errno), "read '{}'", path.string());
     }
-    if (n == 0) break;  // file shrank underneath us: return what is there
+    if (n == 0) break;  // end of file (or the file shrank underneath us)
     done += size_t(n);
+  }
+  if (done > max_size) {
+    return make_error(Errc::InvalidArgument, "'{}' is too large (limit {} bytes)", path.string(),
+                      max_size);
   }
   out.resize(done);
   return out;

@@ -43,6 +43,16 @@ TEST(FsTest, ReadFileEnforcesLimitAndReportsMissing) {
   EXPECT_FALSE(fs::read_file(dir.path(), 5));  // a directory is not a regular file
 }
 
+TEST(FsTest, ReadFileReadsProcFilesThatReportSizeZero) {
+  auto stat = fs::read_text_file("/proc/self/stat", 64 * 1024);
+  ASSERT_TRUE(stat) << stat.error().to_string();
+  EXPECT_FALSE(stat->empty());
+  EXPECT_NE(stat->find(')'), std::string::npos);
+  auto limited = fs::read_file("/proc/self/stat", 3);
+  ASSERT_FALSE(limited);
+  EXPECT_NE(limited.error().message().find("too large"), std::string::npos);
+}
+
 TEST(FsTest, CreateExclusiveRefusesExisting) {
   test::TempDir dir;
   ASSERT_TRUE(fs::create_exclusive(dir / "owner", as_bytes("a@pbs\n")));

@@ -110,6 +110,18 @@ TEST(FixedIndexTest, ReaderRejectsMalformedFilesWithReason) {
   EXPECT_TRUE(error_mentions(missing_file.error(), "nope.fidx"));
 }
 
+TEST(FixedIndexTest, RangesDoNotWrapForSizesNear2To64) {
+  test::TempDir dir;
+  Bytes file = write_index(dir / "a.fidx", 2 * 4096, 4096);
+  ASSERT_EQ(file.size(), 4096u + 2 * 32);
+  store_le64(file.data() + 64, ~uint64_t(0));       // size 2^64 - 1
+  store_le64(file.data() + 72, uint64_t(1) << 63);  // chunk size 2^63: still 2 entries
+  auto r = FixedIndexReader::from_bytes(file);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->chunk_range(0), (ChunkRange{0, uint64_t(1) << 63}));
+  EXPECT_EQ(r->chunk_range(1), (ChunkRange{uint64_t(1) << 63, ~uint64_t(0)}));
+}
+
 TEST(FixedIndexTest, OpenIndexRejectsUnknownMagic) {
   test::TempDir dir;
   ASSERT_TRUE(fs::atomic_replace(dir / "x.fidx", Bytes(5000, 7)));

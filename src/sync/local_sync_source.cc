@@ -46,11 +46,13 @@ class LocalSnapshotReader final : public SnapshotReader {
   std::future<Result<Bytes>> fetch_chunk(const Digest& digest) override {
     // Deferred: the read happens on the thread that waits, so outstanding fetches hold no
     // chunk data (a local read is far cheaper than the verification that follows it).
-    return std::async(std::launch::deferred, [path = store_.chunk_store().chunk_path(digest),
-                                              store = store_.name(), digest]() -> Result<Bytes> {
-      return with_context(fs::read_file(path, datastore::kMaxEncodedChunkSize),
-                          "read chunk {} from datastore '{}'", digest.to_hex(), store);
-    });
+    return std::async(std::launch::deferred,
+                      [path = store_.chunk_store().chunk_path(digest), store = store_.name(),
+                       digest]() -> Result<Bytes> {
+                        return with_context(fs::read_file(path, datastore::kMaxEncodedChunkSize),
+                                            "read chunk {} from datastore '{}'", digest.to_hex(),
+                                            store);
+                      });
   }
 
  private:

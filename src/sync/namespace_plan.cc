@@ -8,10 +8,9 @@ namespace ferry::sync {
 
 using types::BackupNamespace;
 
-Result<std::vector<NamespaceMapping>> plan_namespaces(const std::vector<BackupNamespace>& discovered,
-                                                      const BackupNamespace& source_anchor,
-                                                      const BackupNamespace& target_anchor,
-                                                      std::optional<size_t> max_depth) {
+Result<std::vector<NamespaceMapping>> plan_namespaces(
+    const std::vector<BackupNamespace>& discovered, const BackupNamespace& source_anchor,
+    const BackupNamespace& target_anchor, std::optional<size_t> max_depth) {
   std::vector<BackupNamespace> in_scope;
   size_t deepest = 0;
   for (const auto& ns : discovered) {

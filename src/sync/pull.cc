@@ -84,8 +84,8 @@ Status sync_namespace(internal::PullRun& run, const NamespaceMapping& m, PullSta
   auto ns_stats = internal::pull_namespace(run, m);
   if (!ns_stats) {
     if (ns_stats.error().code() == Errc::Cancelled) return tl::unexpected(ns_stats.error());
-    log.log(fmt::format("Encountered errors while syncing namespace {} - {}",
-                        m.source.to_string(), ns_stats.error().to_string()));
+    log.log(fmt::format("Encountered errors while syncing namespace {} - {}", m.source.to_string(),
+                        ns_stats.error().to_string()));
     ++stats.errors;
     return ok();
   }
@@ -143,8 +143,8 @@ Result<PullStats> pull_store(const PullParams& params, const PullEnv& env) {
   internal::PullRun run(params, env);
   run.max_depth = params.max_depth;
   FERRY_TRY_ASSIGN(auto discovered, discover_namespaces(run));
-  FERRY_TRY_ASSIGN(auto plan, plan_namespaces(discovered, params.source_ns, params.target_ns,
-                                              run.max_depth));
+  FERRY_TRY_ASSIGN(auto plan,
+                   plan_namespaces(discovered, params.source_ns, params.target_ns, run.max_depth));
   PullStats stats;
   std::set<BackupNamespace> synced;
   for (const auto& m : plan) {
@@ -161,8 +161,8 @@ Result<PullStats> pull_store(const PullParams& params, const PullEnv& env) {
 
 Status run_sync_job(std::string_view name, const PullParams& params, const PullEnv& env) {
   env.log.log(fmt::format("Starting datastore sync job '{}'", name));
-  env.log.log(fmt::format("sync datastore '{}' from '{}'", env.target.name(),
-                          source_name(params, false)));
+  env.log.log(
+      fmt::format("sync datastore '{}' from '{}'", env.target.name(), source_name(params, false)));
   auto stats = pull_store(params, env);
   FERRY_TRY(task_result(stats, "sync aborted"));
   log_summary(env.log, params, *stats);
@@ -171,8 +171,8 @@ Status run_sync_job(std::string_view name, const PullParams& params, const PullE
 }
 
 Status run_pull(const PullParams& params, const PullEnv& env) {
-  env.log.log(fmt::format("pull datastore '{}' from '{}'", env.target.name(),
-                          source_name(params, true)));
+  env.log.log(
+      fmt::format("pull datastore '{}' from '{}'", env.target.name(), source_name(params, true)));
   auto stats = pull_store(params, env);
   FERRY_TRY(task_result(stats, "pull aborted"));
   env.log.log(fmt::format("pull datastore '{}' end", env.target.name()));

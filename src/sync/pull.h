@@ -60,17 +60,17 @@ struct PullEnv {
 
 // What a run did. Counters are totals over the whole run.
 struct PullStats {
-  uint64_t chunks_downloaded = 0;   // chunks fetched from the source and inserted
-  uint64_t bytes_downloaded = 0;    // their encoded (on-disk) size
-  double transfer_seconds = 0;      // sum of the per-index transfer times (§10)
-  uint64_t chunks_reused = 0;       // referenced chunks already in the target (touched)
-  uint64_t files_downloaded = 0;    // archives (indexes and blobs) downloaded
-  uint64_t groups = 0;              // groups processed (selected by the filter)
-  uint64_t snapshots = 0;           // selected snapshots processed successfully
-  uint64_t removed_snapshots = 0;   // remove-vanished
+  uint64_t chunks_downloaded = 0;  // chunks fetched from the source and inserted
+  uint64_t bytes_downloaded = 0;   // their encoded (on-disk) size
+  double transfer_seconds = 0;     // sum of the per-index transfer times (§10)
+  uint64_t chunks_reused = 0;      // referenced chunks already in the target (touched)
+  uint64_t files_downloaded = 0;   // archives (indexes and blobs) downloaded
+  uint64_t groups = 0;             // groups processed (selected by the filter)
+  uint64_t snapshots = 0;          // selected snapshots processed successfully
+  uint64_t removed_snapshots = 0;  // remove-vanished
   uint64_t removed_groups = 0;
   uint64_t removed_namespaces = 0;
-  uint64_t errors = 0;              // failed namespaces and groups (the job fails if > 0)
+  uint64_t errors = 0;  // failed namespaces and groups (the job fails if > 0)
 
   void add(const PullStats& other);
 };

@@ -18,8 +18,8 @@ void note_skip(std::optional<SkipReport>& r, SkipReport::Reason reason, int64_t 
 
 }  // namespace
 
-Selection select_snapshots(std::vector<SourceSnapshot> source,
-                           std::optional<int64_t> newest_local, const SelectionOptions& opts) {
+Selection select_snapshots(std::vector<SourceSnapshot> source, std::optional<int64_t> newest_local,
+                           const SelectionOptions& opts) {
   std::sort(source.begin(), source.end(),
             [](const SourceSnapshot& a, const SourceSnapshot& b) { return a.time < b.time; });
   Selection out;

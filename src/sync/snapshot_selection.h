@@ -48,8 +48,8 @@ struct Selection {
 
 // `source` in any order (sorted internally); `newest_local` = the newest local snapshot of the
 // target group that has a manifest, if any.
-Selection select_snapshots(std::vector<SourceSnapshot> source,
-                           std::optional<int64_t> newest_local, const SelectionOptions& opts);
+Selection select_snapshots(std::vector<SourceSnapshot> source, std::optional<int64_t> newest_local,
+                           const SelectionOptions& opts);
 
 // "skipped: 2 snapshot(s) (2024-06-01T00:00:00Z .. 2024-06-02T00:00:00Z) - older than the newest
 // snapshot present on sync target".

@@ -96,8 +96,7 @@ class SyncSource {
 
   // The groups of exactly `ns` that are visible to the sync (§4.1), in no particular order.
   // Errors: NotFound (namespace missing), PermissionDenied, transport errors.
-  virtual Result<std::vector<types::BackupGroup>> list_groups(
-      const types::BackupNamespace& ns) = 0;
+  virtual Result<std::vector<types::BackupGroup>> list_groups(const types::BackupNamespace& ns) = 0;
 
   // The snapshots of a group, in no particular order, unfinished ones included (size unset).
   // Errors: NotFound (group missing), PermissionDenied, transport errors.

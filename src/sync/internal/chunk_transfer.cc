@@ -30,7 +30,8 @@ class IndexTransfer {
     // Fetches still outstanding after a failure: a deferred one is dropped unrun, any other is
     // waited for, because it may refer to the reader (SnapshotReader contract).
     for (auto& f : in_flight_) {
-      if (f.data.valid() && f.data.wait_for(std::chrono::seconds(0)) != std::future_status::deferred) {
+      if (f.data.valid() &&
+          f.data.wait_for(std::chrono::seconds(0)) != std::future_status::deferred) {
         f.data.wait();
       }
     }
@@ -50,7 +51,10 @@ class IndexTransfer {
         ++stats_.reused;
         continue;
       }
-      if (touched.error().code() != Errc::NotFound) return touched;
+      if (touched.error().code() != Errc::NotFound) {
+        return with_context(std::move(touched), "check chunk {} in datastore '{}'", digest.to_hex(),
+                            target_.name());
+      }
       in_flight_.push_back({digest, index.chunk_range(i).size(), reader_.fetch_chunk(digest)});
       if (in_flight_.size() >= window) FERRY_TRY(hand_over_front());
     }
@@ -107,8 +111,7 @@ Status verify_and_insert_chunk(Bytes raw, const Digest& digest, uint64_t expecte
                                CryptMode crypt_mode, datastore::ChunkStore& target) {
   auto blob = DataBlob::from_raw(std::move(raw));
   if (!blob) {
-    return with_context<void>(tl::unexpected(std::move(blob).error()), "chunk {}",
-                              digest.to_hex());
+    return with_context<void>(tl::unexpected(std::move(blob).error()), "chunk {}", digest.to_hex());
   }
   FERRY_TRY(with_context(check_blob(*blob, crypt_mode), "chunk {}", digest.to_hex()));
   // Encrypted chunks cannot be checked beyond CRC and crypt mode without the key (§7.4).

@@ -40,8 +40,7 @@ struct ChunkTransferOptions {
 Result<ChunkTransferStats> transfer_index_chunks(const datastore::IndexFile& index,
                                                  SnapshotReader& reader,
                                                  datastore::ChunkStore& target,
-                                                 std::unordered_set<Digest>& seen,
-                                                 WorkPool& pool,
+                                                 std::unordered_set<Digest>& seen, WorkPool& pool,
                                                  const ChunkTransferOptions& opts);
 
 // The verify-and-insert step of one fetched chunk (runs on a pool thread).

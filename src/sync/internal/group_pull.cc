@@ -89,7 +89,12 @@ Status pull_group(GroupPull& g) {
     FERRY_TRY(pull_snapshot(g, dir, sel.selected[i].corrupt));
     ++g.stats.snapshots;
     g.progress.done_snapshots = i + 1;
-    g.log.logf("percentage done: {}", g.progress.to_string());
+    if (g.groups_done) {
+      g.log.logf("snapshot {}/{} within {} is done, {}/{} groups done", i + 1, sel.selected.size(),
+                 g.group.to_string(), g.groups_done->load(), g.progress.total_groups);
+    } else {
+      g.log.logf("percentage done: {}", g.progress.to_string());
+    }
   }
   if (g.run.params().remove_vanished) FERRY_TRY(remove_vanished_snapshots(g, sel.source_times));
   return ok();
@@ -103,9 +108,8 @@ Result<GroupRemoval> remove_group(datastore::Datastore& store, const types::Back
   if (deleted.error().code() != Errc::Conflict) return tl::unexpected(deleted.error());
   // Conflict: either a lock or protected snapshots that stayed; only the latter is expected.
   FERRY_TRY_ASSIGN(auto after, store.list_snapshots(ns, group));
-  bool only_protected = !after.empty() && std::all_of(after.begin(), after.end(), [](auto& i) {
-    return i.is_protected;
-  });
+  bool only_protected = !after.empty() && std::all_of(after.begin(), after.end(),
+                                                      [](auto& i) { return i.is_protected; });
   if (!only_protected) return tl::unexpected(deleted.error());
   return GroupRemoval{before.size() - after.size(), true};
 }

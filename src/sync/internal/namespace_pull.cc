@@ -26,10 +26,10 @@ std::optional<uint64_t> numeric_id(const std::string& id) {
 
 // §4.2: lock (creating the group with the job owner), owner check, pull.
 PullStats sync_one_group(PullRun& run, const NamespaceMapping& m, const BackupGroup& group,
-                         StoreProgress progress, bool prefix) {
+                         StoreProgress progress, const std::atomic<size_t>* groups_done) {
   const PullParams& p = run.params();
-  GroupPull g{run, m, group, LineLog(run.env().log, prefix ? group.to_string() + ": " : ""), {},
-              {}, progress};
+  std::string prefix = groups_done ? group.to_string() + ": " : "";
+  GroupPull g{run, m, group, LineLog(run.env().log, prefix), {}, {}, progress, groups_done};
   g.stats.groups = 1;
   auto locked = run.target().create_locked_group(m.target, group, p.owner);
   if (!locked) {
@@ -62,9 +62,14 @@ PullStats sync_groups(PullRun& run, const NamespaceMapping& m,
   PullStats total;
   auto work = [&] {
     for (size_t i = next++; i < groups.size() && !run.abort_requested(); i = next++) {
-      StoreProgress progress{workers > 1 ? done.load() : i, groups.size(), 0, 0};
-      PullStats s = sync_one_group(run, m, groups[i], progress, workers > 1);
-      ++done;
+      StoreProgress progress{i, groups.size(), 0, 0};
+      PullStats s = sync_one_group(run, m, groups[i], progress, workers > 1 ? &done : nullptr);
+      size_t finished = ++done;
+      if (workers > 1) {
+        StoreProgress overall{finished, groups.size(), 0, 0};
+        run.env().log.log(fmt::format("{}: group sync done: percentage done: {}",
+                                      groups[i].to_string(), overall.to_string()));
+      }
       std::lock_guard lock(mutex);
       total.add(s);
     }
@@ -156,8 +161,7 @@ void log_removal(PullRun& run, const BackupNamespace& ns, NsRemoval r, PullStats
           name, run.params().owner.to_string()));
       return;
     case NsRemoval::ChildrenLeft:
-      run.env().log.log(
-          fmt::format("Did not remove namespace {} - sub-namespaces remain", name));
+      run.env().log.log(fmt::format("Did not remove namespace {} - sub-namespaces remain", name));
       return;
   }
 }
@@ -215,8 +219,7 @@ Result<PullStats> pull_namespace(PullRun& run, const NamespaceMapping& m) {
   for (auto& g : *listed) {
     if (types::apply_filters(run.params().group_filter, g)) groups.push_back(std::move(g));
   }
-  run.env().log.log(
-      fmt::format("found {} groups to sync (out of {} total)", groups.size(), total));
+  run.env().log.log(fmt::format("found {} groups to sync (out of {} total)", groups.size(), total));
   PullStats stats = sync_groups(run, m, groups);
   FERRY_TRY(run.check_abort());
   if (run.params().remove_vanished) remove_vanished_groups(run, m, groups, stats);
@@ -243,8 +246,8 @@ Status remove_vanished_namespaces(PullRun& run, const std::set<BackupNamespace>&
     auto allowed =
         users.check_privs(p.owner, run.target_acl_path(ns.parent()), auth::kPrivDatastoreModify);
     if (!allowed) {
-      run.env().log.log(fmt::format("Removing {} not allowed - {}", ns.to_string(),
-                                    allowed.error().to_string()));
+      run.env().log.log(
+          fmt::format("Removing {} not allowed - {}", ns.to_string(), allowed.error().to_string()));
       ++stats.errors;
       continue;
     }

@@ -99,6 +99,9 @@ struct GroupPull {
   std::unordered_set<Digest> seen_chunks;
   PullStats stats;
   StoreProgress progress;
+  // Set when groups run concurrently: the namespace's count of finished groups (progress lines
+  // then name the group instead of a percentage, as PBS ≥ 4.1.8 does).
+  const std::atomic<size_t>* groups_done = nullptr;
 };
 
 }  // namespace ferry::sync::internal

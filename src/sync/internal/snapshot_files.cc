@@ -56,8 +56,8 @@ Status rename_file(const stdfs::path& from, const stdfs::path& to) {
 Status check_against_manifest(const datastore::FileInfo& entry, uint64_t actual_size,
                               const Digest& actual_csum) {
   if (actual_size != entry.size) {
-    return make_error(Errc::InvalidArgument, "wrong size for file '{}' ({} != {})",
-                      entry.filename, entry.size, actual_size);
+    return make_error(Errc::InvalidArgument, "wrong size for file '{}' ({} != {})", entry.filename,
+                      entry.size, actual_size);
   }
   if (actual_csum != entry.csum) {
     return make_error(Errc::InvalidArgument, "wrong checksum for file '{}'", entry.filename);

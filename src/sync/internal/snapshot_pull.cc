@@ -50,7 +50,11 @@ class SnapshotPull {
  public:
   SnapshotPull(GroupPull& g, SnapshotReader& reader, const BackupDir& dir, stdfs::path path,
                bool corrupt)
-      : g_(g), reader_(reader), dir_(dir), path_(std::move(path)), corrupt_(corrupt),
+      : g_(g),
+        reader_(reader),
+        dir_(dir),
+        path_(std::move(path)),
+        corrupt_(corrupt),
         durable_(g.run.target().chunk_store().sync_level() == datastore::SyncLevel::File) {}
 
   Result<Outcome> run() {
@@ -157,8 +161,8 @@ class SnapshotPull {
 
   Status download_file(const FileInfo& entry, const stdfs::path& tmp) {
     FERRY_TRY_ASSIGN(ArchiveType type, datastore::parse_archive_name(entry.filename));
-    FERRY_TRY_ASSIGN(Bytes data, with_context(reader_.download(entry.filename),
-                                              "download '{}'", entry.filename));
+    FERRY_TRY_ASSIGN(Bytes data, with_context(reader_.download(entry.filename), "download '{}'",
+                                              entry.filename));
     ++g_.stats.files_downloaded;
     FERRY_TRY(write_file(tmp, data, durable_));
     if (type == ArchiveType::Blob) return check_against_manifest(entry, data.size(), sha256(data));

@@ -32,7 +32,9 @@ TEST(NamespacePlanTest, MapsSpecExamples) {
     std::vector<std::string> expected;
   };
   for (const Case& c : std::vector<Case>{
-           {"site1/rack1", "r1copy", std::nullopt,
+           {"site1/rack1",
+            "r1copy",
+            std::nullopt,
             {"site1/rack1->r1copy", "site1/rack1/db->r1copy/db", "site1/rack1/web->r1copy/web"}},
            {"site1/rack1", "r1copy", 0, {"site1/rack1->r1copy"}},
            {"", "mirror", 1, {"->mirror", "site1->mirror/site1", "site2->mirror/site2"}},

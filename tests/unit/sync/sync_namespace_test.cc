@@ -9,8 +9,8 @@ namespace {
 
 TestDatastoreSpec site_tree() {
   TestDatastoreSpec spec;
-  spec.namespaces = {"site1", "site1/rack1", "site1/rack1/web", "site1/rack1/db", "site1/rack2",
-                     "site2"};
+  spec.namespaces = {"site1",          "site1/rack1", "site1/rack1/web",
+                     "site1/rack1/db", "site1/rack2", "site2"};
   uint64_t seed = 10;
   for (const auto& n : spec.namespaces) {
     spec.snapshots.push_back({.ns = n, .group = "vm/100", .time = t(1), .image_chunks = {seed++}});
@@ -45,10 +45,12 @@ TEST_F(SyncTest, A1_BackwardsCompatFallbackSyncsRootAndEndsWithWarnings) {
   EXPECT_TRUE(target_has({}, "vm/101", t(1)));
   // Decision S1: both warnings, no failure (PBS 3.2.4 failed the job here).
   EXPECT_EQ(log_.warnings(), 2u) << log_.dump();
-  EXPECT_TRUE(log_.has("WARN: Could not query remote for namespaces (404) -> temporarily "
-                       "switching to backwards-compat mode"));
-  EXPECT_TRUE(log_.has("WARN: Either make backwards-compat mode explicit (max-depth == 0) or "
-                       "upgrade remote system."));
+  EXPECT_TRUE(
+      log_.has("WARN: Could not query remote for namespaces (404) -> temporarily "
+               "switching to backwards-compat mode"));
+  EXPECT_TRUE(
+      log_.has("WARN: Either make backwards-compat mode explicit (max-depth == 0) or "
+               "upgrade remote system."));
   EXPECT_FALSE(log_.has("Finished syncing")) << log_.dump();
 }
 
@@ -94,7 +96,8 @@ TEST_F(SyncTest, A4_SubtreeMappingWithFullRecursion) {
   EXPECT_EQ(r->errors, 0u) << log_.dump();
   EXPECT_EQ(target_namespaces(*dst_),
             (std::vector<std::string>{"", "r1copy", "r1copy/db", "r1copy/web"}));
-  for (auto [s, d] : {std::pair{"site1/rack1", "r1copy"}, {"site1/rack1/web", "r1copy/web"},
+  for (auto [s, d] : {std::pair{"site1/rack1", "r1copy"},
+                      {"site1/rack1/web", "r1copy/web"},
                       {"site1/rack1/db", "r1copy/db"}}) {
     expect_synced_copy(ns(s), ns(d), snap("vm/100", t(1)));
   }
@@ -103,11 +106,13 @@ TEST_F(SyncTest, A4_SubtreeMappingWithFullRecursion) {
   EXPECT_GE(parent, 0);
   EXPECT_LT(parent, log_.index_of("Created namespace r1copy/web"));
   EXPECT_LT(parent, log_.index_of("Created namespace r1copy/db"));
-  EXPECT_TRUE(log_.has("Syncing datastore 'src', namespace 'site1/rack1' into datastore "
-                       "'local', namespace 'r1copy'"));
+  EXPECT_TRUE(
+      log_.has("Syncing datastore 'src', namespace 'site1/rack1' into datastore "
+               "'local', namespace 'r1copy'"));
   // Correct running totals (decision S8).
-  EXPECT_TRUE(log_.has("Finished syncing namespace site1/rack1/web, current progress: 3 groups, "
-                       "3 snapshots"))
+  EXPECT_TRUE(
+      log_.has("Finished syncing namespace site1/rack1/web, current progress: 3 groups, "
+               "3 snapshots"))
       << log_.dump();
 }
 
@@ -158,9 +163,10 @@ TEST_F(SyncTest, A9_NamespaceCreationNotPermittedFailsOnlyThatNamespace) {
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(r->errors, 1u) << log_.dump();
   expect_synced_copy(ns("p"), ns("p"), snap("vm/100", t(1)));
-  EXPECT_TRUE(log_.has("Cannot sync datastore 'src', namespace 'q' into datastore 'local', "
-                       "namespace 'q' - Creating q not allowed - missing permissions "
-                       "'Datastore.Modify' on '/datastore/local'"))
+  EXPECT_TRUE(
+      log_.has("Cannot sync datastore 'src', namespace 'q' into datastore 'local', "
+               "namespace 'q' - Creating q not allowed - missing permissions "
+               "'Datastore.Modify' on '/datastore/local'"))
       << log_.dump();
   EXPECT_FALSE(*dst_->namespace_exists(ns("q")));
   EXPECT_EQ(*dst_->get_owner(ns("p"), grp("vm/100")), aid("sync@pbs"));
@@ -173,8 +179,7 @@ TEST_F(SyncTest, A9_NamespaceCreationNotPermittedFailsOnlyThatNamespace) {
 // group), optionally one protected snapshot.
 class VanishedNamespaceTest : public SyncTest {
  protected:
-  void prepare(const std::vector<std::pair<std::string, std::string>>& groups,
-               bool one_protected) {
+  void prepare(const std::vector<std::pair<std::string, std::string>>& groups, bool one_protected) {
     TestDatastoreSpec spec;
     spec.namespaces = {"keep"};
     spec.snapshots = {{.ns = "keep", .group = "vm/100", .time = t(1)}};
@@ -249,8 +254,9 @@ TEST_F(SyncTest, RootToRootMirrorsEveryNamespace) {
   EXPECT_EQ(target_namespaces(*dst_),
             (std::vector<std::string>{"", "site1", "site1/rack1", "site1/rack1/db",
                                       "site1/rack1/web", "site1/rack2", "site2"}));
-  EXPECT_TRUE(log_.has("Finished syncing root namespace, current progress: 0 groups, "
-                       "0 snapshots"))
+  EXPECT_TRUE(
+      log_.has("Finished syncing root namespace, current progress: 0 groups, "
+               "0 snapshots"))
       << log_.dump();
   expect_synced_copy(ns("site1/rack2"), ns("site1/rack2"), snap("vm/100", t(1)));
 }

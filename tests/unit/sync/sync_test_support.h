@@ -9,6 +9,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,7 +20,9 @@
 #include "auth/user_config.h"
 #include "auth/user_info.h"
 #include "common/fs.h"
+#include "datastore/data_blob.h"
 #include "datastore/datastore.h"
+#include "datastore/index.h"
 #include "datastore/verify.h"
 #include "support/datastore_builder.h"
 #include "support/store_temp_dir.h"
@@ -130,8 +134,8 @@ struct SourceCalls {
 struct SourceFaults {
   // Replaces list_namespaces' answer (e.g. nullopt: "no namespace support").
   std::function<Result<std::optional<std::vector<BackupNamespace>>>()> list_namespaces;
-  // Called before each download; a returned error replaces the download.
-  std::function<Status(const BackupDir&, std::string_view)> download;
+  // Called before each download; a returned result replaces the download's.
+  std::function<std::optional<Result<Bytes>>(const BackupDir&, std::string_view)> download;
   // Called before each chunk fetch (counted from 1).
   std::function<void(size_t)> before_fetch;
 };
@@ -147,7 +151,7 @@ class CountingReader final : public SnapshotReader {
       ++calls_.downloads[std::string(file_name)];
     }
     if (faults_.download) {
-      if (auto st = faults_.download(dir_, file_name); !st) return tl::unexpected(st.error());
+      if (auto replaced = faults_.download(dir_, file_name)) return std::move(*replaced);
     }
     return inner_->download(file_name);
   }
@@ -214,6 +218,28 @@ inline std::map<std::string, Bytes> dir_files(const stdfs::path& dir) {
   for (const auto& e : *entries) {
     if (!e.is_regular || e.name == datastore::kProtectedMarkerName) continue;
     out[e.name] = *fs::read_file(dir / e.name, uint64_t(1) << 31);
+  }
+  return out;
+}
+
+// Overwrites the chunk file of `digest` with a valid blob (CRC intact) of other content.
+inline void replace_chunk(datastore::Datastore& store, const Digest& digest, uint64_t seed) {
+  auto blob = datastore::DataBlob::encode(ferry::test::test_data(seed, 4096), nullptr, true);
+  ASSERT_TRUE(fs::atomic_replace(store.chunk_store().chunk_path(digest), ByteView(blob->raw())));
+}
+
+// Every chunk digest the indexes of a snapshot reference.
+inline std::set<Digest> referenced_chunks(datastore::Datastore& store, const BackupNamespace& n,
+                                          const BackupDir& d) {
+  std::set<Digest> out;
+  stdfs::path dir = store.snapshot_path(n, d);
+  auto entries = fs::list_dir(dir);
+  if (!entries) return out;
+  for (const auto& e : *entries) {
+    if (!e.name.ends_with(".fidx") && !e.name.ends_with(".didx")) continue;
+    auto index = datastore::open_index(dir / e.name);
+    if (!index) continue;
+    for (size_t i = 0; i < (*index)->index_count(); ++i) out.insert((*index)->index_digest(i));
   }
   return out;
 }

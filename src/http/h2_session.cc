@@ -160,6 +160,13 @@ void H2Session::abort() {
 
 void H2Session::fail(Error error) { finish(std::move(error), false); }
 
+void H2Session::signal_write() {
+  if (writer_waiting_ && (state_ != State::Running || nghttp2_session_want_write(ng_) ||
+                          !nghttp2_session_want_read(ng_))) {
+    write_signal_.notify();
+  }
+}
+
 void H2Session::set_read_paused(bool paused) {
   read_paused_ = paused;
   if (!paused) read_resume_.notify();
@@ -219,7 +226,9 @@ boost::asio::awaitable<void> H2Session::writer_loop() {
         finish(std::nullopt, true);
         break;
       }
+      writer_waiting_ = true;
       co_await write_signal_.wait();
+      writer_waiting_ = false;
       continue;
     }
     Status st = co_await flush();

@@ -112,7 +112,9 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
   H2Stats& mutable_stats() { return stats_; }
 
   // Wakes the writer after queuing frames (submit_request/response/rst, resume_data).
-  void signal_write() { write_signal_.notify(); }
+  // Cheap when there is nothing to do: the writer's timer is only touched if it is waiting and
+  // nghttp2 has something to send (most received DATA frames queue nothing).
+  void signal_write();
   // Server backpressure: while paused the reader stops reading the socket.
   void set_read_paused(bool paused);
   // Ends the connection with an error (fails everything in flight, closes the transport).
@@ -154,6 +156,7 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
   bool close_requested_ = false;
   bool goaway_received_ = false;
   bool read_paused_ = false;
+  bool writer_waiting_ = false;
   std::optional<Error> end_error_;
   internal::AsyncSignal write_signal_;
   internal::AsyncSignal read_resume_;

@@ -6,7 +6,8 @@
 // created if missing, and so is the self-signed certificate in it (proxy.pem/proxy.key, key
 // type from $FERRY_CERT_KEY_TYPE: rsa4096 (default), rsa2048 or ec-p256). Without --listen the
 // server listens on 0.0.0.0:8007 and [::]:8007. SIGTERM/SIGINT stop it gracefully. Logs go to
-// stderr; the startup line names the URL(s) and the certificate fingerprint.
+// stderr; the startup line names the URL(s) and the certificate fingerprint. Task logs go to
+// $FERRY_LOG_DIR (default /var/log/ferry), lock files to $FERRY_RUN_DIR (default /run/ferry).
 #include <signal.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "api/api_runtime.h"
 #include "common/fs.h"
 #include "common/log.h"
 #include "http/api_service.h"
@@ -25,7 +27,6 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/tls_context.h"
-#include "server/ferryd_routes.h"
 
 namespace ferry::server {
 namespace {
@@ -96,11 +97,14 @@ int run(const Args& args) {
   auto tls = prepare_tls(config_dir);
   if (!tls) return fail(tls.error());
 
+  auto api = api::ApiRuntime::open(api::ApiRuntime::defaults(config_dir));
+  if (!api) return fail(api.error());
+
   http::BlockingPool pool(args.blocking_threads);
   auto router = std::make_shared<http::Router>();
-  add_ferryd_routes(*router, config_dir);
-  spdlog::warn("API authentication is not enabled yet (issue #4): every request is accepted");
-  auto service = std::make_shared<http::ApiService>(router, pool);
+  http::ApiServiceOptions service_options;
+  (*api)->install(*router, service_options);
+  auto service = std::make_shared<http::ApiService>(router, pool, std::move(service_options));
 
   http::ServerOptions options;
   options.listen = std::move(*listen);

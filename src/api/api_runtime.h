@@ -1,0 +1,52 @@
+// ApiRuntime: ferryd's REST API in one object (see router_setup.h for the routes).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "api/router_setup.h"
+#include "common/clock.h"
+#include "common/result.h"
+
+namespace ferry::http {
+struct ApiServiceOptions;
+}  // namespace ferry::http
+
+namespace ferry::api {
+
+// ferryd's API in one object: opens the AuthContext (signing keys, created on first start), the
+// TaskRegistry and the datastore cache for a configuration directory, registers every route
+// and fills the ApiService options (authentication hook, failure delays). Owned by ferryd's
+// main for the life of the server:
+//
+//   FERRY_TRY_ASSIGN(auto api, api::ApiRuntime::open(api::ApiRuntime::defaults(dir)));
+//   api->install(*router, service_options);
+class ApiRuntime {
+ public:
+  struct Options {
+    std::filesystem::path config_dir;
+    std::filesystem::path log_dir;  // task logs in <log_dir>/tasks
+    std::filesystem::path run_dir;  // datastore manifest locks in <run_dir>/locks
+  };
+  // log_dir from $FERRY_LOG_DIR (default /var/log/ferry), run_dir from $FERRY_RUN_DIR
+  // (default /run/ferry): PBS's /var/log/proxmox-backup and /run/proxmox-backup.
+  static Options defaults(const std::filesystem::path& config_dir);
+
+  // Errors: those of AuthContext::open (key files) and TaskRegistry::open. Blocks.
+  static Result<std::unique_ptr<ApiRuntime>> open(const Options& options,
+                                                   const Clock& clock = SystemClock::instance());
+  ~ApiRuntime();
+
+  // register_routes + `options.authenticate`. The runtime must outlive the router's use.
+  void install(http::Router& router, http::ApiServiceOptions& options);
+
+  ApiContext& context() { return *context_; }
+
+ private:
+  ApiRuntime() = default;
+  std::unique_ptr<auth::AuthContext> auth_;
+  std::unique_ptr<jobs::TaskRegistry> tasks_;
+  std::unique_ptr<ApiContext> context_;
+};
+
+}  // namespace ferry::api

@@ -4,6 +4,8 @@
 
 #include "auth/acl_path.h"
 #include "auth/internal/encoding.h"
+#include "common/base64.h"
+#include "common/text.h"
 #include "auth/roles.h"
 
 namespace ferry::auth {
@@ -120,7 +122,7 @@ AclTree::Node& AclTree::get_or_insert_node(std::string_view path) {
 }
 
 Result<AclTree> AclTree::parse(std::string_view text, std::string_view source) {
-  if (!internal::is_valid_utf8(text)) {
+  if (!is_valid_utf8(text)) {
     return make_error(Errc::Corruption, "unable to parse acl config '{}' - not valid UTF-8",
                       source);
   }
@@ -134,7 +136,7 @@ Result<AclTree> AclTree::parse(std::string_view text, std::string_view source) {
     pos = end + 1;
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    line = internal::trim_unicode(line);
+    line = trim_unicode(line);
     if (line.empty()) continue;
     if (auto st = tree.parse_line(line); !st) {
       return make_error(Errc::Corruption, "unable to parse acl config '{}', line {} - {}",
@@ -165,7 +167,7 @@ Status AclTree::parse_line(std::string_view line) {
     std::vector<std::string_view> out;
     for (size_t pos = 0;;) {
       size_t comma = list.find(',', pos);
-      out.push_back(internal::trim_unicode(
+      out.push_back(trim_unicode(
           list.substr(pos, comma == std::string_view::npos ? comma : comma - pos)));
       if (comma == std::string_view::npos) return out;
       pos = comma + 1;

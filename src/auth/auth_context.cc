@@ -1,6 +1,8 @@
 #include "auth/auth_context.h"
 
 #include "auth/internal/encoding.h"
+#include "common/base64.h"
+#include "common/text.h"
 #include "auth/password.h"
 #include "auth/ticket.h"
 #include "auth/token_shadow.h"
@@ -24,9 +26,9 @@ std::optional<std::string> extract_cookie(std::string_view header, std::string_v
     pos = end + 1;
     const size_t eq = pair.find('=');
     if (eq == std::string_view::npos) return std::nullopt;  // PBS: cookie format error
-    if (internal::trim_unicode(pair.substr(0, eq)) != name) continue;
-    std::string value = internal::percent_decode(internal::trim_unicode(pair.substr(eq + 1)));
-    if (!internal::is_valid_utf8(value)) return std::nullopt;
+    if (trim_unicode(pair.substr(0, eq)) != name) continue;
+    std::string value = internal::percent_decode(trim_unicode(pair.substr(eq + 1)));
+    if (!is_valid_utf8(value)) return std::nullopt;
     return value;
   }
   return std::nullopt;
@@ -114,7 +116,7 @@ Result<types::Authid> AuthContext::check_api_token(std::string_view value) const
   }
   if (colon == std::string_view::npos) return auth_failed("failed to split API token header");
   const std::string secret = internal::percent_decode(value.substr(colon + 1));
-  if (!internal::is_valid_utf8(secret)) return auth_failed("failed to decode API token header");
+  if (!is_valid_utf8(secret)) return auth_failed("failed to decode API token header");
   if (auto st = TokenShadow(dir_).verify_secret(*tokenid, secret); !st) {
     return auth_failed(st.error().message());
   }

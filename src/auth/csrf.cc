@@ -1,6 +1,8 @@
 #include "auth/csrf.h"
 
 #include "auth/internal/encoding.h"
+#include "common/base64.h"
+#include "common/text.h"
 #include "auth/internal/files.h"
 #include "auth/internal/openssl.h"
 #include "common/digest.h"
@@ -30,13 +32,13 @@ Result<CsrfSecret> CsrfSecret::generate() {
 }
 
 CsrfSecret CsrfSecret::from_file_content(std::string_view content) {
-  if (auto key = internal::base64_decode(content)) return CsrfSecret(std::move(*key));
+  if (auto key = base64_decode(content, Base64Padding::Forbidden)) return CsrfSecret(std::move(*key));
   // PBS-compat: legacy csrf.key files (not base64) are used as raw key bytes.
   auto raw = as_bytes(content);
   return CsrfSecret(Bytes(raw.begin(), raw.end()));
 }
 
-std::string CsrfSecret::file_content() const { return internal::base64_encode_no_pad(key_); }
+std::string CsrfSecret::file_content() const { return base64_encode(key_, false); }
 
 Result<CsrfSecret> CsrfSecret::load_or_create(const config::ConfigDir& dir) {
   const auto path = dir.file(kCsrfKeyFile);
@@ -59,7 +61,7 @@ Result<CsrfSecret> CsrfSecret::load(const config::ConfigDir& dir) {
 
 Result<std::string> CsrfSecret::assemble_token(const types::Userid& userid, int64_t now) const {
   FERRY_TRY_ASSIGN(Bytes mac, internal::hmac("SHA3-256", key_, as_bytes(token_data(now, userid))));
-  return fmt::format("{}:{}", internal::format_hex_time(now), internal::base64_encode_no_pad(mac));
+  return fmt::format("{}:{}", internal::format_hex_time(now), base64_encode(mac, false));
 }
 
 Status CsrfSecret::verify_token(const types::Userid& userid, std::string_view token, int64_t now,
@@ -68,7 +70,7 @@ Status CsrfSecret::verify_token(const types::Userid& userid, std::string_view to
   if (colon == std::string_view::npos || token.find(':', colon + 1) != std::string_view::npos) {
     return invalid_token("format error - wrong number of parts.");
   }
-  auto sig = internal::base64_decode(token.substr(colon + 1));
+  auto sig = base64_decode(token.substr(colon + 1), Base64Padding::Forbidden);
   if (!sig) return invalid_token("could not base64 decode csrf signature - invalid base64");
   auto time = internal::parse_hex_i64(token.substr(0, colon));
   if (!time) return invalid_token("timestamp format error - invalid digit found in string");

@@ -1,6 +1,8 @@
 #include "auth/ticket.h"
 
 #include "auth/internal/encoding.h"
+#include "common/base64.h"
+#include "common/text.h"
 
 namespace ferry::auth {
 namespace {
@@ -15,7 +17,7 @@ tl::unexpected<Error> unauthenticated(fmt::format_string<Args...> f, Args&&... a
 // Percent-decodes a ticket field, which must then be UTF-8.
 Result<std::string> decode_field(std::string_view field, std::string_view what) {
   std::string out = internal::percent_decode(field);
-  if (!internal::is_valid_utf8(out)) {
+  if (!is_valid_utf8(out)) {
     return unauthenticated("invalid ticket, error decoding {}: invalid utf-8 sequence", what);
   }
   return out;
@@ -56,7 +58,7 @@ Result<Ticket> Ticket::parse(std::string_view text) {
   if (rest->empty() || (*rest)[0] != ':') {
     return unauthenticated("ticket without signature separator");
   }
-  auto sig = internal::base64_decode(rest->substr(1));
+  auto sig = base64_decode(rest->substr(1), Base64Padding::Forbidden);
   if (!sig) return unauthenticated("ticket with bad signature: invalid base64");
   Ticket t(std::move(prefix), std::move(data), *time);
   t.signature_ = std::move(*sig);
@@ -77,7 +79,7 @@ Result<std::string> Ticket::sign(const Keyring& keyring, std::optional<std::stri
   }
   FERRY_TRY_ASSIGN(Bytes sig, keyring.sign(as_bytes(message)));
   text += "::";
-  text += internal::base64_encode_no_pad(sig);
+  text += base64_encode(sig, false);
   signature_ = std::move(sig);
   return text;
 }

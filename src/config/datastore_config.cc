@@ -1,7 +1,7 @@
 #include "config/datastore_config.h"
 
 #include "config/internal/schema_helpers.h"
-#include "config/internal/text.h"
+#include "common/text.h"
 #include "types/names.h"
 
 namespace ferry::config {

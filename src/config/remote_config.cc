@@ -1,8 +1,8 @@
 #include "config/remote_config.h"
 
-#include "config/internal/base64.h"
+#include "common/base64.h"
 #include "config/internal/schema_helpers.h"
-#include "config/internal/text.h"
+#include "common/text.h"
 #include "types/names.h"
 
 namespace ferry::config {
@@ -63,16 +63,17 @@ Section RemoteConfig::to_section() const {
 std::string RemoteConfig::encode_password(std::string_view plain) { return base64_encode(plain); }
 
 Result<std::string> RemoteConfig::decode_password() const {
-  auto plain = base64_decode(password);
-  if (!plain) {
+  auto decoded = base64_decode(password, Base64Padding::Required);
+  if (!decoded) {
     return make_error(Errc::InvalidArgument, "remote '{}': stored password is not valid base64",
                       name);
   }
-  if (!is_valid_utf8(*plain)) {
+  std::string plain(as_chars(*decoded));
+  if (!is_valid_utf8(plain)) {
     return make_error(Errc::InvalidArgument, "remote '{}': stored password is not valid UTF-8",
                       name);
   }
-  return std::move(*plain);
+  return plain;
 }
 
 Status validate_remote_password(std::string_view plain) {

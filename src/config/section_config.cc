@@ -3,16 +3,11 @@
 #include <charconv>
 #include <optional>
 
-#include "config/internal/text.h"
+#include "common/text.h"
 
 namespace ferry::config {
 namespace {
 
-using internal::count_code_points;
-using internal::has_control_char;
-using internal::is_blank;
-using internal::leading_whitespace_length;
-using internal::trim;
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
@@ -88,11 +83,11 @@ Status parse_header(ParseState& st, std::string_view line) {
   auto c = static_cast<unsigned char>(line.front());
   bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
   size_t colon = line.find(':');
-  if (!alpha || colon == std::string_view::npos || trim(line.substr(0, colon)).empty()) {
+  if (!alpha || colon == std::string_view::npos || trim_unicode(line.substr(0, colon)).empty()) {
     return st.fail(st.line_no, "syntax error (expected header)");
   }
-  std::string_view type = trim(line.substr(0, colon));
-  std::string_view id = trim(line.substr(colon + 1));
+  std::string_view type = trim_unicode(line.substr(0, colon));
+  std::string_view id = trim_unicode(line.substr(colon + 1));
   st.type = st.schema.find(type);
   if (st.type == nullptr) return st.fail(st.line_no, "unknown section type '{}'", type);
   if (auto v = st.type->validate_id(id); !v) {
@@ -117,7 +112,7 @@ Status parse_property(ParseState& st, std::string_view line) {
                    "syntax error (expected section properties): property '{}' without a value",
                    key);
   }
-  std::string_view value = trim(body.substr(key_len + ws));
+  std::string_view value = trim_unicode(body.substr(key_len + ws));
   if (key == st.type->id_property) return ok();  // PBS-compat: the header id wins
   const PropertySchema* prop = st.type->find(key);
   if (prop == nullptr) return st.fail(st.line_no, "unknown property '{}' in {}", key, st.where());
@@ -150,7 +145,7 @@ Status parse_line(ParseState& st, std::string_view line) {
   if (line.size() > kMaxConfigLineLength) {
     return st.fail(st.line_no, "line is longer than {} bytes", kMaxConfigLineLength);
   }
-  if (!internal::is_valid_utf8(line)) return st.fail(st.line_no, "line is not valid UTF-8");
+  if (!is_valid_utf8(line)) return st.fail(st.line_no, "line is not valid UTF-8");
   if (!st.current) {
     if (is_blank(line)) return ok();
     return parse_header(st, line);
@@ -227,7 +222,7 @@ bool SectionConfigData::remove(std::string_view id) {
 }
 
 Result<std::string> canonical_value(const PropertySchema& prop, std::string_view value) {
-  if (!internal::is_valid_utf8(value) || has_control_char(value)) {
+  if (!is_valid_utf8(value) || has_control_char(value)) {
     return make_error(Errc::InvalidArgument, "value contains control characters");
   }
   switch (prop.kind) {
@@ -261,7 +256,7 @@ Status validate_section(const SectionTypeSchema& type, const Section& section) {
                           canon.error().message());
       }
       // A value with surrounding whitespace would come back trimmed: refuse to write it.
-      if (trim(v).size() != v.size()) {
+      if (trim_unicode(v).size() != v.size()) {
         return make_error(Errc::InvalidArgument,
                           "property '{}': value has leading or trailing whitespace", key);
       }

@@ -92,7 +92,4 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_form(std::string_
 // Percent-decodes; with `plus_is_space` '+' becomes ' '. InvalidArgument on a bad escape.
 Result<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
-// Whether `text` is well-formed UTF-8.
-bool is_valid_utf8(std::string_view text);
-
 }  // namespace ferry::http

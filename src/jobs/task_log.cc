@@ -10,7 +10,7 @@
 
 #include "common/fs.h"
 #include "common/time.h"
-#include "jobs/internal/utf8.h"
+#include "common/text.h"
 
 namespace ferry::jobs {
 namespace {
@@ -168,7 +168,7 @@ Result<TaskLogPage> read_task_log(const std::filesystem::path& path, uint64_t st
     uint64_t n = ++page.total;
     if (n < start || (limit != 0 && page.lines.size() >= limit)) continue;
     if (line.size() > kMaxTaskLogLineLength) line.resize(kMaxTaskLogLineLength);
-    page.lines.push_back({n, internal::sanitize_utf8(line)});
+    page.lines.push_back({n, sanitize_utf8(line)});
   }
   if (in.bad()) return make_error(Errc::Io, "read task log '{}': read failed", path.string());
   return page;

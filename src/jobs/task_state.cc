@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "jobs/internal/utf8.h"
+#include "common/text.h"
 
 namespace ferry::jobs {
 namespace {
@@ -10,7 +10,7 @@ namespace {
 // An end state is one line in the task log and in the archive, so line breaks (and other
 // control characters) in an error chain become blanks.
 std::string one_line(std::string_view text) {
-  std::string out = internal::sanitize_utf8(text);
+  std::string out = sanitize_utf8(text);
   for (char& c : out) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
   }

@@ -4,13 +4,12 @@
 
 #include <vector>
 
-#include "jobs/internal/utf8.h"
+#include "common/text.h"
 #include "types/authid.h"
 
 namespace ferry::jobs {
 namespace {
 
-using internal::is_valid_utf8;
 
 // Longest UPID text we parse. Real ones are far shorter (a log file name is limited to 255
 // bytes anyway); the bound keeps error messages and work on hostile input small.

@@ -1,4 +1,5 @@
-// Text encodings used by tickets, CSRF tokens and headers (private to ferry_auth).
+// Text encodings used by tickets, CSRF tokens and headers (private to ferry_auth). Base64 and
+// UTF-8 helpers are in common/base64.h and common/text.h.
 //
 // PBS-compat: tickets and CSRF tokens carry standard base64 *without* padding (Rust base64
 // STANDARD_NO_PAD); ticket data and the API-token secret are percent-encoded/decoded with the
@@ -13,27 +14,13 @@
 
 namespace ferry::auth::internal {
 
-// Standard alphabet (`+/`), no '=' padding.
-std::string base64_encode_no_pad(ByteView data);
-
-// Decodes standard base64. Padding is rejected unless `allow_padding`; non-canonical trailing
-// bits and any character outside the alphabet are rejected. nullopt on failure.
-std::optional<Bytes> base64_decode(std::string_view text, bool allow_padding = false);
-
 // Percent-encodes the ticket data set: ASCII controls (0x00..0x1f, 0x7f), ':' and every byte
 // >= 0x80, as "%XX" with upper-case hex.
 std::string percent_encode_ticket(std::string_view text);
 
 // Decodes every "%XX" (hex of either case); malformed escapes stay literal. The result is
-// raw bytes: check it with is_valid_utf8 where text is required.
+// raw bytes: check it with ferry::is_valid_utf8 (common/text.h) where text is required.
 std::string percent_decode(std::string_view text);
-
-// True if `s` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
-bool is_valid_utf8(std::string_view s);
-
-// `s` without leading/trailing Unicode White_Space (Rust `str::trim`). Precondition: valid
-// UTF-8.
-std::string_view trim_unicode(std::string_view s);
 
 // Upper-case hex of `value`, zero-padded to at least 8 digits (Rust `{:08X}` for i64; negative
 // values print as their 64-bit two's complement, as Rust does).

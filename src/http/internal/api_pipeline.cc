@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "http/compression.h"
 #include "http/status.h"
 

@@ -178,15 +178,5 @@ TEST(ParamsTest, MalformedEncodingIsRejected) {
   EXPECT_EQ(errors_of(form("a=\xff"), nullptr), "request body is not valid UTF-8");
 }
 
-TEST(ParamsTest, Utf8Validation) {
-  EXPECT_TRUE(is_valid_utf8(""));
-  EXPECT_TRUE(is_valid_utf8("ascii"));
-  EXPECT_TRUE(is_valid_utf8("\xC3\xA4\xE2\x82\xAC\xF0\x9F\x98\x80"));
-  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // surrogate
-  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // > U+10FFFF
-  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));          // truncated
-}
-
 }  // namespace
 }  // namespace ferry::http

@@ -1,8 +1,8 @@
-#include "config/internal/text.h"
+#include "common/text.h"
 
 #include <cstdint>
 
-namespace ferry::config::internal {
+namespace ferry {
 namespace {
 
 // Decodes the code point starting at s[i]; returns its byte length (0 if malformed).
@@ -50,6 +50,23 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+std::string sanitize_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  uint32_t cp;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = decode(s, i, cp);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
 size_t count_code_points(std::string_view s) {
   size_t n = 0;
   for (char c : s) {
@@ -77,13 +94,13 @@ size_t trailing_whitespace_length(std::string_view s) {
   return (n == s.size() - start && is_unicode_whitespace(cp)) ? n : 0;
 }
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_unicode(std::string_view s) {
   while (size_t n = leading_whitespace_length(s)) s.remove_prefix(n);
   while (size_t n = trailing_whitespace_length(s)) s.remove_suffix(n);
   return s;
 }
 
-bool is_blank(std::string_view s) { return trim(s).empty(); }
+bool is_blank(std::string_view s) { return trim_unicode(s).empty(); }
 
 bool has_control_char(std::string_view s) {
   uint32_t cp;
@@ -96,4 +113,4 @@ bool has_control_char(std::string_view s) {
   return false;
 }
 
-}  // namespace ferry::config::internal
+}  // namespace ferry

@@ -283,7 +283,9 @@ Status ChunkStore::write_chunk(const stdfs::path& path, const DataBlob& chunk) {
 }
 
 Result<DataBlob> ChunkStore::read(const Digest& digest) const {
-  return with_context(DataBlob::load(chunk_path(digest)), "load chunk {} from store '{}'",
+  // A chunk is at most 16 MiB + header; a larger file is corrupt and is not read into memory.
+  return with_context(DataBlob::load(chunk_path(digest), kMaxEncodedChunkSize),
+                      "load chunk {} from store '{}'",
                       digest.to_hex(), name());
 }
 

@@ -109,7 +109,8 @@ class ChunkStore {
   // file), Io. Durable per the sync level.
   Result<InsertResult> insert(const Digest& digest, const DataBlob& chunk);
 
-  // Loads a chunk and checks its header and CRC. Errors: NotFound, Io, Corruption.
+  // Loads a chunk and checks its header and CRC. Errors: NotFound, Io, Corruption;
+  // InvalidArgument for a file larger than kMaxEncodedChunkSize (never read into memory).
   Result<DataBlob> read(const Digest& digest) const;
 
   // Whether a chunk file (not a .bad one) exists. Io on errors other than "missing".

@@ -298,6 +298,17 @@ TEST_F(ChunkStoreTest, ReadReportsTruncatedAndGarbledChunksAsCorrupt) {
   EXPECT_EQ(missing.error().code(), Errc::NotFound);
 }
 
+TEST_F(ChunkStoreTest, ReadRefusesFilesLargerThanTheLargestChunkWithoutLoadingThem) {
+  Digest d = sha256(std::string_view("oversized"));
+  const stdfs::path path = store().chunk_path(d);
+  ASSERT_TRUE(fs::atomic_replace(path, ByteView(encode(pattern(100, 1)).raw())));
+  stdfs::resize_file(path, kMaxEncodedChunkSize + 1);  // sparse: no disk space needed
+  auto r = store().read(d);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), Errc::InvalidArgument) << r.error().to_string();
+  EXPECT_NE(r.error().to_string().find(d.to_hex()), std::string::npos) << r.error().to_string();
+}
+
 TEST_F(ChunkStoreTest, RenameCorruptNumbersBadFilesZeroToNineThenOverwritesNine) {
   Bytes data = pattern(50, 7);
   Digest d = sha256(data);

@@ -79,7 +79,7 @@ stdfs::path Datastore::manifest_lock_path(const BackupNamespace& ns, const Backu
 Result<FileLock> Datastore::lock_group(const BackupNamespace& ns, const BackupGroup& group,
                                        LockMode mode) const {
   return internal::lock_dir(group_path(ns, group), mode, "backup group",
-                            "possibly a running backup");
+                            "possible running backup");
 }
 
 Result<FileLock> Datastore::lock_snapshot(const BackupNamespace& ns, const BackupDir& dir,

@@ -19,7 +19,7 @@
 // Locks (docs/design/locking.md, spec §12): non-blocking `flock` on a group or snapshot
 // directory itself; a manifest lock file below `<lock_dir>/<store>/` (5 s timeout) for every
 // read-modify-write of index.json.blob and for snapshot deletion; the chunk store `.lock`.
-// Lock conflicts are Errc::Conflict with "is locked by another task" in the message.
+// Lock conflicts are Errc::Conflict `unable to acquire lock on <what> directory "<path>" - <hint>`.
 //
 // A Datastore is thread-safe: it holds no mutable state besides the chunk store's. Open it
 // once per process and store and share it. Every function blocks on file I/O.
@@ -193,8 +193,8 @@ class Datastore {
                          bool force = false);
 
   // ---- Locks (spec §12.2, §12.3) -------------------------------------------------------
-  // Non-blocking flock on the directory. Errors: NotFound, Conflict ("... is locked by
-  // another task"), Io.
+  // Non-blocking flock on the directory. Errors: NotFound, Conflict (`unable to acquire lock
+  // on backup group directory "<path>" - possible running backup`), Io.
   Result<FileLock> lock_group(const types::BackupNamespace& ns, const types::BackupGroup& group,
                               LockMode mode) const;
   Result<FileLock> lock_snapshot(const types::BackupNamespace& ns, const types::BackupDir& dir,

@@ -105,14 +105,19 @@ Result<LockedGroup> Datastore::create_locked_group(const BackupNamespace& ns,
   if (!ns_exists) return make_error(Errc::NotFound, "namespace '{}' not found", ns.to_string());
   FERRY_TRY(fs::make_dir(namespace_path(ns) / types::to_string(group.type()), 0755, true));
   stdfs::path path = group_path(ns, group);
+  // PBS-compat: the hint of create_locked_backup_group (backup and sync writers).
+  auto lock_for_writing = [&] {
+    return internal::lock_dir(path, LockMode::Exclusive, "backup group",
+                              "another backup is already running");
+  };
   auto made = fs::make_dir(path, 0755);
   if (made) {
-    FERRY_TRY_ASSIGN(FileLock lock, lock_group(ns, group, LockMode::Exclusive));
+    FERRY_TRY_ASSIGN(FileLock lock, lock_for_writing());
     FERRY_TRY(fs::create_exclusive(path / kGroupOwnerName, as_bytes(auth_id.to_string() + "\n")));
     return LockedGroup{auth_id, std::move(lock), true};
   }
   if (made.error().code() != Errc::AlreadyExists) return tl::unexpected(std::move(made).error());
-  FERRY_TRY_ASSIGN(FileLock lock, lock_group(ns, group, LockMode::Exclusive));
+  FERRY_TRY_ASSIGN(FileLock lock, lock_for_writing());
   FERRY_TRY_ASSIGN(Authid owner, get_owner(ns, group));
   return LockedGroup{std::move(owner), std::move(lock), false};
 }

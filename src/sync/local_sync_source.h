@@ -8,7 +8,8 @@
 // (PBS 3.2.4). Readers refuse snapshots of groups the owner cannot see (PermissionDenied).
 //
 // A reader holds a *shared* lock on the source snapshot directory while it lives, so the
-// snapshot cannot be deleted or rewritten under the pull ("... is locked by another task"
+// snapshot cannot be deleted or rewritten under the pull ("unable to acquire lock on snapshot
+// directory ..."
 // (Conflict) while a backup or a deletion holds it exclusively). Files and chunks are read as
 // stored; chunk reads are deferred until their future is waited for, so a pull's "chunks in
 // flight" cost no memory here.

@@ -35,8 +35,7 @@ Result<FileLock> lock_dir(const std::filesystem::path& dir, LockMode mode, std::
   switch (lock.error().code()) {
     case Errc::Conflict:
       return make_error(Errc::Conflict,
-                        "unable to acquire lock on {} directory '{}': is locked by another task "
-                        "({})",
+                        "unable to acquire lock on {} directory \"{}\" - {}",
                         what, dir.string(), hint);
     case Errc::NotFound:
       return make_error(Errc::NotFound, "{} directory '{}' does not exist", what, dir.string());

@@ -18,9 +18,8 @@ Result<std::vector<std::string>> list_subdirs(const std::filesystem::path& dir);
 // rmdir; true if removed, false if it did not exist or was not empty. Io otherwise.
 Result<bool> remove_dir_if_empty(const std::filesystem::path& dir);
 
-// Non-blocking flock on a directory, with PBS-style messages:
-//   Conflict: "unable to acquire lock on <what> directory '<path>': is locked by another task
-//              (<hint>)"
+// Non-blocking flock on a directory, with PBS's messages (docs/research/pbs-unconfirmed.md):
+//   Conflict: `unable to acquire lock on <what> directory "<path>" - <hint>`
 //   NotFound: "<what> directory '<path>' does not exist"
 Result<FileLock> lock_dir(const std::filesystem::path& dir, LockMode mode, std::string_view what,
                           std::string_view hint);

@@ -106,7 +106,10 @@ TEST_F(SnapshotWriterTest, OneBackupPerGroupAtATime) {
   auto second = writer("vm/1", kT0 + 10);
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().code(), Errc::Conflict);
-  EXPECT_NE(second.error().to_string().find("is locked by another task"), std::string::npos);
+  const std::string message = second.error().to_string();
+  EXPECT_NE(message.find("unable to acquire lock on backup group directory \""), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("\" - another backup is already running"), std::string::npos) << message;
   EXPECT_FALSE(*fs::exists(store().snapshot_path({}, snap("vm/1", kT0 + 10))));
   EXPECT_TRUE(writer("vm/2", kT0));  // other groups are independent
 }

@@ -75,6 +75,7 @@ void build_app(CLI::App& app, GlobalOptions& global, Action& selected) {
   internal::add_datastore_commands(app, selected);
   internal::add_remote_commands(app, selected);
   internal::add_sync_job_commands(app, selected);
+  internal::add_pull_command(app, selected);
   internal::add_calendar_event_command(app, selected);
   internal::add_cert_commands(app, selected);
   internal::add_completion_command(app, selected);

@@ -42,6 +42,7 @@ void on_parsed(CLI::App* cmd, Action& selected, std::shared_ptr<State> state, Ru
 void add_datastore_commands(CLI::App& app, Action& selected);
 void add_remote_commands(CLI::App& app, Action& selected);
 void add_sync_job_commands(CLI::App& app, Action& selected);
+void add_pull_command(CLI::App& app, Action& selected);
 void add_calendar_event_command(CLI::App& app, Action& selected);
 void add_cert_commands(CLI::App& app, Action& selected);
 void add_completion_command(CLI::App& app, Action& selected);

@@ -1,5 +1,6 @@
 #include "http/h2_client_session.h"
 
+#include <algorithm>
 #include <charconv>
 #include <exception>
 #include <optional>
@@ -36,6 +37,7 @@ struct H2ClientSession::Pending {
   H2OutgoingBody body;
   H2Response response;
   size_t header_count = 0;
+  std::chrono::steady_clock::time_point progress = std::chrono::steady_clock::now();
   std::optional<Result<H2Response>> result;
   internal::AsyncSignal done;
 };
@@ -117,8 +119,12 @@ boost::asio::awaitable<Result<H2Response>> H2ClientSession::request_on(
     self->in_flight_.release();
     co_return tl::unexpected(std::move(stream_id).error().add_context(what));
   }
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pending->result && std::chrono::steady_clock::now() < deadline) {
+  // Inactivity timeout: the response must make progress, or at least the connection must
+  // move bytes (a busy, rate-limited link delays every stream but is not dead).
+  for (;;) {
+    if (pending->result) break;
+    auto deadline = std::max(pending->progress, self->last_io()) + timeout;
+    if (std::chrono::steady_clock::now() >= deadline) break;
     co_await pending->done.wait_until(deadline);
   }
   self->in_flight_.release();
@@ -127,7 +133,8 @@ boost::asio::awaitable<Result<H2Response>> H2ClientSession::request_on(
       nghttp2_submit_rst_stream(self->native(), NGHTTP2_FLAG_NONE, *stream_id, NGHTTP2_CANCEL);
       self->signal_write();
     }
-    co_return make_error(Errc::Timeout, "{} timed out after {} ms", what, timeout.count());
+    co_return make_error(Errc::Timeout, "{} timed out: no progress for {} ms", what,
+                         timeout.count());
   }
   Result<H2Response> result = std::move(*pending->result);
   if (!result) result.error().add_context(what);
@@ -175,6 +182,7 @@ bool H2ClientSession::on_header(int32_t stream_id, std::string_view name, std::s
   auto it = streams_.find(stream_id);
   if (it == streams_.end()) return true;
   Pending& p = *it->second;
+  p.progress = std::chrono::steady_clock::now();
   if (++p.header_count > kMaxResponseHeaders) return false;
   if (name == ":status") {
     int status = 0;
@@ -204,6 +212,7 @@ void H2ClientSession::on_data(int32_t stream_id, ByteView data) {
     return;
   }
   p.response.body.insert(p.response.body.end(), data.begin(), data.end());
+  p.progress = std::chrono::steady_clock::now();
 }
 
 void H2ClientSession::on_stream_end(int32_t stream_id) {

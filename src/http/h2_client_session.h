@@ -9,7 +9,9 @@
 // beyond it wait in FIFO order), which bounds memory and still keeps the link full. A request
 // completes when its whole response arrived; its status is returned as-is (mapping statuses
 // to errors is the caller's business, see client/). Failures of the request itself:
-//   Timeout      no complete response within the timeout (the stream is reset with CANCEL)
+//   Timeout      neither the response nor the connection made progress for the timeout (the
+//                stream is reset with CANCEL). Progress of other streams extends it: on a
+//                busy, rate-limited link requests queue behind each other without failing
 //   Unavailable  the connection closed or was reset, or the stream was reset by the server
 //   Cancelled    the session was closed locally
 //   Corruption   HTTP/2 protocol error; InvalidArgument: response larger than max_body_size
@@ -56,8 +58,9 @@ class H2ClientSession final : public H2Session {
   // = bytes read past the 101 response. Thread-safe, non-blocking. Call once.
   void start(std::unique_ptr<H2Transport> transport, Bytes leftover);
 
-  // Sends one request and waits for the complete response. `timeout` zero = the session's
-  // request_timeout. Errors as in the header comment. Must run on get_executor(). Suspends.
+  // Sends one request and waits for the complete response. `timeout` (zero = the session's
+  // request_timeout) is an inactivity limit, see the header comment. Errors as in the header
+  // comment. Must run on get_executor(). Suspends.
   boost::asio::awaitable<Result<H2Response>> request(H2Request request,
                                                      std::chrono::milliseconds timeout = {});
 

@@ -17,6 +17,7 @@ namespace {
 // HEADERS, WINDOW_UPDATE and friends do not each become a TLS record of their own.
 constexpr size_t kDirectWriteThreshold = 64 * 1024;
 constexpr size_t kCoalesceLimit = 256 * 1024;
+constexpr size_t kWriteSlice = 1024 * 1024;
 }  // namespace
 
 // Static trampolines from nghttp2's C callbacks into the session's virtual hooks.
@@ -84,7 +85,8 @@ H2Session::H2Session(Role role, boost::asio::any_io_executor executor, H2Session
       executor_(std::move(executor)),
       options_(options),
       write_signal_(executor_),
-      read_resume_(executor_) {}
+      read_resume_(executor_),
+      last_io_(std::chrono::steady_clock::now()) {}
 
 H2Session::~H2Session() {
   if (ng_) nghttp2_session_del(ng_);
@@ -213,6 +215,7 @@ boost::asio::awaitable<void> H2Session::reader_loop() {
       }
       break;
     }
+    last_io_ = std::chrono::steady_clock::now();
     if (!feed(ByteView(buffer.data(), *n))) break;
     signal_write();
   }
@@ -268,27 +271,34 @@ boost::asio::awaitable<Status> H2Session::flush() {
     if (len >= kDirectWriteThreshold) {
       // `data` stays valid until the next mem_send, and only this loop calls mem_send: write
       // it without copying, together with whatever small frames were gathered before it.
-      boost::asio::const_buffer bufs[2] = {boost::asio::buffer(out_),
-                                           boost::asio::const_buffer(data, len)};
-      FERRY_CO_TRY(co_await transport_->write(std::span(bufs)));
-      stats_.bytes_out += out_.size() + len;
-      out_.clear();
+      FERRY_CO_TRY(co_await write_out(ByteView(data, len)));
     } else {
       out_.insert(out_.end(), data, data + len);
       if (out_.size() < kCoalesceLimit) continue;
-      boost::asio::const_buffer buf = boost::asio::buffer(out_);
-      FERRY_CO_TRY(co_await transport_->write(std::span(&buf, 1)));
-      stats_.bytes_out += out_.size();
-      out_.clear();
+      FERRY_CO_TRY(co_await write_out(ByteView()));
     }
     if (state_ != State::Running) co_return ok();
   }
-  if (!out_.empty()) {
-    boost::asio::const_buffer buf = boost::asio::buffer(out_);
-    FERRY_CO_TRY(co_await transport_->write(std::span(&buf, 1)));
-    stats_.bytes_out += out_.size();
-    out_.clear();
+  if (!out_.empty()) FERRY_CO_TRY(co_await write_out(ByteView()));
+  co_return ok();
+}
+
+boost::asio::awaitable<Status> H2Session::write_out(ByteView extra) {
+  // Slices keep last_io_ moving while a 4 MiB frame crawls through a rate-limited socket, so
+  // requests waiting behind it do not time out on an active connection.
+  ByteView first(out_);
+  while (!first.empty() || !extra.empty()) {
+    size_t a = std::min(first.size(), kWriteSlice);
+    size_t b = std::min(extra.size(), kWriteSlice - a);
+    boost::asio::const_buffer bufs[2] = {boost::asio::const_buffer(first.data(), a),
+                                         boost::asio::const_buffer(extra.data(), b)};
+    FERRY_CO_TRY(co_await transport_->write(std::span(bufs)));
+    first = first.subspan(a);
+    extra = extra.subspan(b);
+    stats_.bytes_out += a + b;
+    last_io_ = std::chrono::steady_clock::now();
   }
+  out_.clear();
   co_return ok();
 }
 

@@ -78,6 +78,9 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
 
   const H2Stats& stats() const { return stats_; }
 
+  // When bytes last moved on the transport (a read completed or a write slice went out).
+  std::chrono::steady_clock::time_point last_io() const { return last_io_; }
+
  protected:
   enum class Role { Client, Server };
   H2Session(Role role, boost::asio::any_io_executor executor, H2SessionOptions options);
@@ -141,6 +144,8 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
   boost::asio::awaitable<void> reader_loop();
   boost::asio::awaitable<void> writer_loop();
   boost::asio::awaitable<Status> flush();
+  // Writes out_ and then `extra` (a frame still inside nghttp2's buffer), in slices.
+  boost::asio::awaitable<Status> write_out(ByteView extra);
   // Feeds received bytes to nghttp2; false after a protocol error (the session has failed).
   bool feed(ByteView data);
   // Decides the end of the connection; `error` empty means clean.
@@ -162,6 +167,7 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
   internal::AsyncSignal read_resume_;
   Bytes out_;  // coalescing buffer for small frames (starts with the preamble)
   H2Stats stats_;
+  std::chrono::steady_clock::time_point last_io_;
 };
 
 }  // namespace ferry::http

@@ -177,7 +177,8 @@ TEST(H2SessionTest, TimedOutRequestIsResetWithoutHarmingTheConnection) {
   auto slow = session->call(H2Request{"GET", "/slow", "ms=3000", {}, {}}, 200ms);
   ASSERT_FALSE(slow);
   EXPECT_EQ(slow.error().code(), Errc::Timeout);
-  EXPECT_EQ(slow.error().to_string(), "http/2 request 'GET /slow' timed out after 200 ms");
+  EXPECT_EQ(slow.error().to_string(),
+            "http/2 request 'GET /slow' timed out: no progress for 200 ms");
   auto fast = session->call(H2Request{"GET", "/bytes", "n=2", {}, {}});
   ASSERT_TRUE(fast) << fast.error().to_string();
   EXPECT_EQ(fast->body, text_bytes("xx"));

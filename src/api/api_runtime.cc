@@ -14,7 +14,8 @@ ApiRuntime::Options ApiRuntime::defaults(const std::filesystem::path& config_dir
     return std::filesystem::path(v != nullptr && *v != '\0' ? v : fallback);
   };
   return Options{config_dir, env_or("FERRY_LOG_DIR", "/var/log/ferry"),
-                 env_or("FERRY_RUN_DIR", "/run/ferry")};
+                 env_or("FERRY_RUN_DIR", "/run/ferry"),
+                 env_or("FERRY_STATE_DIR", "/var/lib/ferry") / "jobstates"};
 }
 
 Result<std::unique_ptr<ApiRuntime>> ApiRuntime::open(const Options& options, const Clock& clock) {
@@ -27,11 +28,28 @@ Result<std::unique_ptr<ApiRuntime>> ApiRuntime::open(const Options& options, con
   FERRY_TRY_ASSIGN(rt->tasks_, jobs::TaskRegistry::open(std::move(topts)));
   rt->context_ = std::make_unique<ApiContext>(dir, *rt->auth_, clock, options.run_dir / "locks");
   rt->context_->tasks = rt->tasks_.get();
+  services::JobServiceOptions jopts;
+  jopts.config_dir = dir;
+  jopts.state_dir =
+      options.job_state_dir.empty() ? options.log_dir / "jobstates" : options.job_state_dir;
+  DatastoreCache* cache = &rt->context_->datastores;
+  jopts.lookup_datastore = [cache](std::string_view name) { return cache->lookup(name); };
+  rt->jobs_ = std::make_unique<services::JobService>(std::move(jopts), *rt->tasks_, clock);
+  rt->context_->jobs = rt->jobs_.get();
   return rt;
 }
 
 ApiRuntime::~ApiRuntime() {
   if (tasks_) tasks_->abort_all();
+  jobs_.reset();  // stops the scheduler, waits for the job tasks
+}
+
+void ApiRuntime::start_scheduler() {
+  if (jobs_) jobs_->start();
+}
+
+void ApiRuntime::stop_scheduler() {
+  if (jobs_) jobs_->stop();
 }
 
 void ApiRuntime::install(http::Router& router, http::ApiServiceOptions& options) {

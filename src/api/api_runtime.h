@@ -7,6 +7,7 @@
 #include "api/router_setup.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "services/job_service.h"
 
 namespace ferry::http {
 struct ApiServiceOptions;
@@ -15,21 +16,31 @@ struct ApiServiceOptions;
 namespace ferry::api {
 
 // ferryd's API in one object: opens the AuthContext (signing keys, created on first start), the
-// TaskRegistry and the datastore cache for a configuration directory, registers every route
+// TaskRegistry, the datastore cache and the JobService (sync/verify job runners, scheduler,
+// notifications; services/job_service.h) for a configuration directory, registers every route
 // and fills the ApiService options (authentication hook, failure delays). Owned by ferryd's
 // main for the life of the server:
 //
 //   FERRY_TRY_ASSIGN(auto api, api::ApiRuntime::open(api::ApiRuntime::defaults(dir)));
 //   api->install(*router, service_options);
+//   api->start_scheduler();   // scheduled jobs run from now on
+//   ...                       // SIGTERM
+//   api->stop_scheduler();
+//
+// The destructor aborts running tasks and waits for them.
 class ApiRuntime {
  public:
   struct Options {
     std::filesystem::path config_dir;
     std::filesystem::path log_dir;  // task logs in <log_dir>/tasks
     std::filesystem::path run_dir;  // datastore manifest locks in <run_dir>/locks
+    // Job-state files ({type}-{id}.json); empty = <log_dir>/jobstates.
+    std::filesystem::path job_state_dir = {};
   };
   // log_dir from $FERRY_LOG_DIR (default /var/log/ferry), run_dir from $FERRY_RUN_DIR
-  // (default /run/ferry): PBS's /var/log/proxmox-backup and /run/proxmox-backup.
+  // (default /run/ferry), job_state_dir $FERRY_STATE_DIR/jobstates (default
+  // /var/lib/ferry/jobstates): PBS's /var/log/proxmox-backup, /run/proxmox-backup and
+  // /var/lib/proxmox-backup/jobstates.
   static Options defaults(const std::filesystem::path& config_dir);
 
   // Errors: those of AuthContext::open (key files) and TaskRegistry::open. Blocks.
@@ -41,11 +52,17 @@ class ApiRuntime {
   void install(http::Router& router, http::ApiServiceOptions& options);
 
   ApiContext& context() { return *context_; }
+  services::JobService& jobs() { return *jobs_; }
+
+  // Starts / stops the job scheduler thread (JobService::start/stop). Idempotent.
+  void start_scheduler();
+  void stop_scheduler();
 
  private:
   ApiRuntime() = default;
   std::unique_ptr<auth::AuthContext> auth_;
   std::unique_ptr<jobs::TaskRegistry> tasks_;
+  std::unique_ptr<services::JobService> jobs_;  // after tasks_: destroyed before it
   std::unique_ptr<ApiContext> context_;
 };
 

@@ -22,6 +22,7 @@ void register_routes(http::Router& router, ApiContext& ctx) {
   internal::register_snapshot_routes(router, ctx);
   internal::register_namespace_routes(router, ctx);
   internal::register_pull_routes(router, ctx);
+  internal::register_job_routes(router, ctx);
 }
 
 std::function<Result<std::string>(const http::Request&)> make_authenticator(

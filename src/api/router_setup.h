@@ -41,6 +41,9 @@ class AuthContext;
 namespace ferry::jobs {
 class TaskRegistry;
 }  // namespace ferry::jobs
+namespace ferry::services {
+class JobService;
+}  // namespace ferry::services
 
 namespace ferry::api {
 
@@ -59,6 +62,7 @@ struct ApiContext {
   const Clock* clock;
   DatastoreCache datastores;            // open datastores of datastore.cfg
   jobs::TaskRegistry* tasks = nullptr;  // null: task routes answer 503, no task-based creates
+  services::JobService* jobs = nullptr;  // null: job "run now" routes answer 503
   // proxy.pem for GET /nodes/{node}/certificates/info ("" = <config dir>/proxy.pem).
   std::filesystem::path certificate;
   // Values of GET /version.

@@ -1,5 +1,6 @@
 // `ferry-manager sync-job ...`: create, list, show, update and remove sync jobs (sync.cfg)
-// through the config service layer (api/config/sync_jobs.h).
+// through the config service layer (api/config/sync_jobs.h); `run` runs one now
+// (cli/internal/local_jobs.h) and `list --status` adds the job status.
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "api/config/sync_jobs.h"
 #include "cli/internal/args.h"
 #include "cli/internal/command.h"
+#include "cli/internal/local_jobs.h"
 #include "cli/output.h"
 
 namespace ferry::cli::internal {
@@ -101,7 +103,11 @@ struct IdState {
 
 struct ListState {
   std::string direction = "pull";
+  bool status = false;  // add last run, state and next run
 };
+
+const std::vector<Column> kStatusColumns = {
+    {"last-run-state", ""}, {"last-run-endtime", ""}, {"next-run", ""}};
 
 Result<api::SyncDirectionFilter> parse_direction_filter(std::string_view text) {
   if (text == "pull") return api::SyncDirectionFilter::Pull;
@@ -122,8 +128,19 @@ Result<std::string> run_list(const Context& ctx, const ListState& s) {
   FERRY_TRY_ASSIGN(const auto direction, parse_direction_filter(s.direction));
   FERRY_TRY_ASSIGN(auto jobs, api::list_sync_jobs(ctx.config_dir, ctx.caller, direction));
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& job : jobs.data) items.push_back(api::to_json(job));
-  return format_list(items, kListColumns, ctx.format);
+  std::unique_ptr<LocalJobs> local;
+  if (s.status) {
+    FERRY_TRY_ASSIGN(local, open_local_jobs(ctx));
+  }
+  for (const auto& job : jobs.data) {
+    nlohmann::json item = api::to_json(job);
+    if (local) add_job_status(item, local->service->status("syncjob", job.id, job.schedule));
+    items.push_back(std::move(item));
+  }
+  if (!s.status) return format_list(items, kListColumns, ctx.format);
+  std::vector<Column> columns = kListColumns;
+  columns.insert(columns.end() - 1, kStatusColumns.begin(), kStatusColumns.end());
+  return format_list(items, columns, ctx.format);
 }
 
 Result<std::string> run_show(const Context& ctx, const IdState& s) {
@@ -158,6 +175,7 @@ void add_list(CLI::App& group, Action& selected) {
   auto* cmd = group.add_subcommand("list", "list sync jobs");
   auto state = std::make_shared<ListState>();
   cmd->add_option("--sync-direction", state->direction, "pull (default), push or all");
+  cmd->add_flag("--status", state->status, "add last run, state and next run");
   on_parsed(cmd, selected, state, run_list);
 }
 
@@ -200,6 +218,7 @@ void add_sync_job_commands(CLI::App& app, Action& selected) {
   add_show(*group, selected);
   add_update(*group, selected);
   add_remove(*group, selected);
+  add_run_command(*group, selected, "syncjob");
 }
 
 }  // namespace ferry::cli::internal

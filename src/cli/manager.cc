@@ -79,6 +79,8 @@ void build_app(CLI::App& app, GlobalOptions& global, Action& selected) {
   internal::add_calendar_event_command(app, selected);
   internal::add_cert_commands(app, selected);
   internal::add_completion_command(app, selected);
+  internal::add_task_commands(app, selected);
+  internal::add_verify_job_commands(app, selected);
   add_global_footer(app);
 }
 

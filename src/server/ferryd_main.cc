@@ -7,7 +7,9 @@
 // type from $FERRY_CERT_KEY_TYPE: rsa4096 (default), rsa2048 or ec-p256). Without --listen the
 // server listens on 0.0.0.0:8007 and [::]:8007. SIGTERM/SIGINT stop it gracefully. Logs go to
 // stderr; the startup line names the URL(s) and the certificate fingerprint. Task logs go to
-// $FERRY_LOG_DIR (default /var/log/ferry), lock files to $FERRY_RUN_DIR (default /run/ferry).
+// $FERRY_LOG_DIR (default /var/log/ferry), lock files to $FERRY_RUN_DIR (default /run/ferry),
+// job states to $FERRY_STATE_DIR/jobstates (default /var/lib/ferry). The job scheduler runs
+// while the server runs; SIGTERM stops it, aborts running tasks and waits for them.
 #include <signal.h>
 #include <unistd.h>
 
@@ -114,7 +116,9 @@ int run(const Args& args) {
   (*server)->stop_on_signals();
   (*server)->start();
   log_startup(**server, **tls);
+  (*api)->start_scheduler();  // sync and verify jobs run on their schedules from now on
   (*server)->wait();
+  (*api)->stop_scheduler();
   spdlog::info("ferryd stopped");
   return EXIT_SUCCESS;
 }

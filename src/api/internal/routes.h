@@ -26,5 +26,6 @@ void register_group_routes(http::Router& router, ApiContext& ctx);
 void register_snapshot_routes(http::Router& router, ApiContext& ctx);
 void register_namespace_routes(http::Router& router, ApiContext& ctx);
 void register_pull_routes(http::Router& router, ApiContext& ctx);
+void register_job_routes(http::Router& router, ApiContext& ctx);
 
 }  // namespace ferry::api::internal

@@ -5,9 +5,9 @@
 #include "config/config_file.h"
 #include "config/sync_job_config.h"
 #include "services/internal/job_task.h"
-#include "sync/local_sync_source.h"
 #include "sync/pull.h"
 #include "sync/pull_params.h"
+#include "sync/source_factory.h"
 
 namespace ferry::services {
 namespace {
@@ -19,18 +19,12 @@ Result<config::SyncJobConfig> read_job(const config::ConfigDir& dir, std::string
   return config::SyncJobConfig::from_section(*s);
 }
 
-// The sync source of `job`.
+// The sync source of `job`: the remote of remote.cfg (logged in) or the local datastore.
 Result<std::unique_ptr<sync::SyncSource>> open_source(
     const JobDeps& deps, const config::SyncJobConfig& job,
-    const std::shared_ptr<const auth::UserInfo>& users,
-    std::shared_ptr<datastore::Datastore>& keep_alive) {
-  if (job.remote) {
-    return make_error(Errc::Unavailable,
-                      "sync from remote '{}' is not available in this build", *job.remote);
-  }
-  FERRY_TRY_ASSIGN(keep_alive, deps.lookup_datastore(job.remote_store));
-  return std::unique_ptr<sync::SyncSource>(
-      std::make_unique<sync::LocalSyncSource>(*keep_alive, users, job.effective_owner()));
+    const std::shared_ptr<const auth::UserInfo>& users) {
+  return sync::open_sync_source(deps.config_dir, sync::SyncSourceSpec::from_job(job, users),
+                                deps.lookup_datastore);
 }
 
 Status run_job(const JobDeps& deps, const config::SyncJobConfig& job,
@@ -41,8 +35,7 @@ Status run_job(const JobDeps& deps, const config::SyncJobConfig& job,
   auto body = [&]() -> Status {
     FERRY_TRY_ASSIGN(auto target, deps.lookup_datastore(job.store));
     FERRY_TRY_ASSIGN(auto users, deps.users.get());
-    std::shared_ptr<datastore::Datastore> source_store;
-    FERRY_TRY_ASSIGN(auto source, open_source(deps, job, users, source_store));
+    FERRY_TRY_ASSIGN(auto source, open_source(deps, job, users));
     internal::AbortWatch abort(ctx);
     sync::PullEnv env{*target, *source, *users, log, deps.clock, abort.flag()};
     return sync::run_sync_job(name, params, env);

@@ -8,9 +8,10 @@
 // TASK OK / TASK WARNINGS / TASK ERROR. The job state (started, finished) is recorded by
 // jobs::spawn_job_task; the result is handed to the Notifier.
 //
-// Sources: a job without `remote` pulls from another local datastore (LocalSyncSource, as the
-// job owner sees it). Jobs with a remote fail with Unavailable "sync from remote '<name>' is
-// not available in this build" until the remote source factory is wired in.
+// Sources (sync::open_sync_source): a job with `remote` pulls from that remote.cfg entry
+// (logged in with its credentials, pinned fingerprint, the job's rate limits); a job without
+// pulls from another local datastore as the job owner sees it. Failing to open the source
+// (unknown remote, refused login) fails the task.
 //
 // Thread-safe: list_jobs and start read sync.cfg anew on every call.
 #pragma once

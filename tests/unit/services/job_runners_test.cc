@@ -129,12 +129,12 @@ TEST_F(JobRunnersTest, UnknownJobIsNotFoundAndStartsNoTask) {
   EXPECT_EQ(tasks_->active_count(), 0u);
 }
 
-TEST_F(JobRunnersTest, RemoteJobFailsClearlyUntilRemoteSourcesAreWired) {
+TEST_F(JobRunnersTest, JobWithUnknownRemoteFailsItsTaskNamingTheRemote) {
   write_text(etc_ / "sync.cfg", "sync: job1\n\tremote offsite\n\tremote-store src\n\tstore dst\n");
   jobs::TaskState state;
   const std::string log = run(service_->sync_jobs(), "job1", &state);
   EXPECT_EQ(state.kind, jobs::TaskState::Kind::Error) << log;
-  EXPECT_NE(state.message.find("not available"), std::string::npos) << state.message;
+  EXPECT_NE(state.message.find("no such remote 'offsite'"), std::string::npos) << state.message;
 }
 
 TEST_F(JobRunnersTest, ResyncCorruptRepairsASnapshotVerifyFound) {

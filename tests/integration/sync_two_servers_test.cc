@@ -27,6 +27,7 @@
 #include <gtest/gtest.h>
 
 #include "auth/pbs_authenticator.h"
+#include "client/http_client.h"
 #include "config/remote_config.h"
 #include "datastore/verify.h"
 #include "http/tls_context.h"
@@ -392,6 +393,68 @@ TEST_F(SyncTwoServersTest, ManagerPullCommandPullsFromTheRemote) {
   while (size_t n = std::fread(buf.data(), 1, buf.size(), q)) err.append(buf.data(), n);
   EXPECT_NE(WEXITSTATUS(::pclose(q)), 0);
   EXPECT_NE(err.find("no such remote 'nope'"), std::string::npos) << err;
+}
+
+// POST /api2/json/pull on a second ferryd (the target) pulling from the first: a `sync` task
+// whose log holds the PBS lines and ends with TASK OK; unknown remotes fail before any task.
+// Also /config/remote/{name}/scan against the real source.
+TEST_F(SyncTwoServersTest, PullApiRunsASyncTaskOnTheTargetServer) {
+  serve({.snapshots = {{.group = "vm/100", .time = t(1)}}});
+  dst_.reset();  // the target ferryd opens it
+  write_file(dst_etc_ / "user.cfg", "user: admin@pbs\n\tenable true\n\texpire 0\n");
+  write_file(dst_etc_ / "acl.cfg", "acl:1:/:admin@pbs:Admin\n");
+  ASSERT_TRUE(auth::PbsAuthenticator(config::ConfigDir(dst_etc_)).store_password("admin", "pw"));
+  stdfs::create_directories(root() / "dstvar");
+  Ferryd target(root() / "dstvar", dst_etc_);
+  target.start();
+  auto tls = http::TlsContext::load(dst_etc_);
+  ASSERT_TRUE(tls);
+  client::HttpClientOptions o;
+  o.host = "127.0.0.1";
+  o.port = target.port();
+  o.fingerprint = (*tls)->fingerprint();
+  o.auth_id = *types::Authid::parse("admin@pbs");
+  o.secret = "pw";
+  auto c = client::HttpClient::create(o);
+  ASSERT_TRUE(c) << c.error().to_string();
+  // The remote scan endpoints reach the real source server with the stored credentials.
+  auto stores = (*c)->get("/api2/json/config/remote/pbs2/scan");
+  ASSERT_TRUE(stores) << stores.error().to_string();
+  EXPECT_NE(stores->dump().find("\"src\""), std::string::npos) << stores->dump();
+  auto groups = (*c)->get("/api2/json/config/remote/pbs2/scan/src/groups");
+  ASSERT_TRUE(groups) << groups.error().to_string();
+  EXPECT_NE(groups->dump().find("\"100\""), std::string::npos) << groups->dump();
+  auto nss = (*c)->get("/api2/json/config/remote/pbs2/scan/src/namespaces");
+  ASSERT_TRUE(nss) << nss.error().to_string();
+  EXPECT_TRUE(nss->is_array()) << nss->dump();
+  auto bad = (*c)->post("/api2/json/pull",
+                        {{"store", "local"}, {"remote", "nope"}, {"remote-store", "src"}});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().to_string().find("no such remote 'nope'"), std::string::npos)
+      << bad.error().to_string();
+  auto upid = (*c)->post("/api2/json/pull",
+                         {{"store", "local"}, {"remote", "pbs2"}, {"remote-store", "src"}});
+  ASSERT_TRUE(upid) << upid.error().to_string();
+  ASSERT_TRUE(upid->is_string()) << upid->dump();
+  EXPECT_NE(upid->get<std::string>().find(":sync:local:"), std::string::npos) << upid->dump();
+  const std::string base =
+      "/api2/json/nodes/localhost/tasks/" + client::encode_path_component(upid->get<std::string>());
+  nlohmann::json status;
+  for (int i = 0; i < 300; ++i) {
+    auto st = (*c)->get(base + "/status");
+    ASSERT_TRUE(st) << st.error().to_string();
+    status = *st;
+    if (status.value("status", "") == "stopped") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  auto log = (*c)->get(base + "/log", {{"limit", 0}});
+  ASSERT_TRUE(log) << log.error().to_string();
+  std::string text;
+  for (const auto& l : *log) text += l.value("t", "") + "\n";
+  EXPECT_EQ(status.value("exitstatus", ""), "OK") << status.dump() << "\n" << text;
+  EXPECT_NE(text.find("pull datastore 'local' from 'pbs2/src'"), std::string::npos) << text;
+  EXPECT_NE(text.find("pull datastore 'local' end"), std::string::npos) << text;
+  EXPECT_NE(text.find("TASK OK"), std::string::npos) << text;
 }
 
 }  // namespace

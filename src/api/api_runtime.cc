@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "api/protocol/protocol_upgrade_handler.h"
 #include "auth/auth_context.h"
 #include "http/api_service.h"
 #include "jobs/task_registry.h"
@@ -55,6 +56,16 @@ void ApiRuntime::stop_scheduler() {
 void ApiRuntime::install(http::Router& router, http::ApiServiceOptions& options) {
   register_routes(router, *context_);
   options.authenticate = make_authenticator(*context_);
+}
+
+std::shared_ptr<http::Handler> ApiRuntime::make_handler(std::shared_ptr<http::Handler> service,
+                                                       http::BlockingPool& pool,
+                                                       const http::ApiServiceOptions& options) {
+  ProtocolUpgradeOptions upgrade;
+  upgrade.authenticate = options.authenticate;
+  upgrade.auth_failure_delay = options.auth_failure_delay;
+  return std::make_shared<ProtocolUpgradeHandler>(std::move(service), *context_, pool,
+                                                  std::move(upgrade));
 }
 
 }  // namespace ferry::api

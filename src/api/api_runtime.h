@@ -11,6 +11,8 @@
 
 namespace ferry::http {
 struct ApiServiceOptions;
+class BlockingPool;
+class Handler;
 }  // namespace ferry::http
 
 namespace ferry::api {
@@ -23,6 +25,8 @@ namespace ferry::api {
 //
 //   FERRY_TRY_ASSIGN(auto api, api::ApiRuntime::open(api::ApiRuntime::defaults(dir)));
 //   api->install(*router, service_options);
+//   auto handler = api->make_handler(std::make_shared<http::ApiService>(router, pool, opts),
+//                                    pool, opts);   // + the backup/reader protocol upgrades
 //   api->start_scheduler();   // scheduled jobs run from now on
 //   ...                       // SIGTERM
 //   api->stop_scheduler();
@@ -50,6 +54,14 @@ class ApiRuntime {
 
   // register_routes + `options.authenticate`. The runtime must outlive the router's use.
   void install(http::Router& router, http::ApiServiceOptions& options);
+
+  // ferryd's top-level handler: GET /api2/json/backup and /api2/json/reader start the backup
+  // and reader protocols (api/protocol/protocol_upgrade_handler.h), authenticated like the REST
+  // API with `options.authenticate` and `options.auth_failure_delay`; every other request goes
+  // to `service`. The runtime and `pool` must outlive the handler. Does not block.
+  std::shared_ptr<http::Handler> make_handler(std::shared_ptr<http::Handler> service,
+                                              http::BlockingPool& pool,
+                                              const http::ApiServiceOptions& options);
 
   ApiContext& context() { return *context_; }
   services::JobService& jobs() { return *jobs_; }

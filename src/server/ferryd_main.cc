@@ -106,12 +106,14 @@ int run(const Args& args) {
   auto router = std::make_shared<http::Router>();
   http::ApiServiceOptions service_options;
   (*api)->install(*router, service_options);
-  auto service = std::make_shared<http::ApiService>(router, pool, std::move(service_options));
+  auto service = std::make_shared<http::ApiService>(router, pool, service_options);
+  // REST plus the backup/reader protocol upgrades (GET /api2/json/backup|reader).
+  auto handler = (*api)->make_handler(std::move(service), pool, service_options);
 
   http::ServerOptions options;
   options.listen = std::move(*listen);
   options.io_threads = args.io_threads;
-  auto server = http::Server::create(std::move(options), *tls, service);
+  auto server = http::Server::create(std::move(options), *tls, handler);
   if (!server) return fail(server.error());
   (*server)->stop_on_signals();
   (*server)->start();

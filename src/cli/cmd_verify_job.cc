@@ -19,12 +19,15 @@ namespace ferry::cli::internal {
 namespace {
 
 // PBS-compat: the columns of `proxmox-backup-manager verify-job list`.
-const std::vector<Column> kListColumns = {{"id", ""},       {"store", ""}, {"schedule", ""},
-                                          {"ignore-verified", ""}, {"outdated-after", ""},
+const std::vector<Column> kListColumns = {{"id", ""},
+                                          {"store", ""},
+                                          {"schedule", ""},
+                                          {"ignore-verified", ""},
+                                          {"outdated-after", ""},
                                           {"comment", ""}};
-const std::vector<Column> kStatusColumns = {{"last-run-state", ""}, {"last-run-endtime", ""},
-                                            {"next-run", ""}};
-const std::vector<std::string> kShowOrder = {"id",  "store",           "ns",
+const std::vector<Column> kStatusColumns = {
+    {"last-run-state", ""}, {"last-run-endtime", ""}, {"next-run", ""}};
+const std::vector<std::string> kShowOrder = {"id",        "store",           "ns",
                                              "max-depth", "ignore-verified", "outdated-after",
                                              "schedule",  "comment",         "digest"};
 
@@ -80,7 +83,8 @@ Result<std::string> run_list(const Context& ctx, const ListState& s) {
   }
   for (const auto& job : jobs.data) {
     nlohmann::json item = api::to_json(job);
-    if (local) add_job_status(item, local->service->status("verificationjob", job.id, job.schedule));
+    if (local)
+      add_job_status(item, local->service->status("verificationjob", job.id, job.schedule));
     items.push_back(std::move(item));
   }
   std::vector<Column> columns = kListColumns;
@@ -172,7 +176,8 @@ Result<services::VerificationScope> scope_of(const VerifyState& s) {
   scope.ignore_verified = s.ignore_verified.value_or(true);
   if (s.outdated_after && *s.outdated_after < 0) {
     return make_error(Errc::InvalidArgument,
-                      "invalid parameter 'outdated-after': value {} is negative", *s.outdated_after);
+                      "invalid parameter 'outdated-after': value {} is negative",
+                      *s.outdated_after);
   }
   scope.outdated_after = s.outdated_after;
   return scope;
@@ -187,14 +192,14 @@ Result<std::string> run_verify(const Context& ctx, const VerifyState& s) {
   // PBS: worker type `verify`, id "<store>[:<ns>]" (api.md §5.3.1).
   std::string worker_id = s.store;
   if (!scope.ns.is_root()) worker_id += ":" + scope.ns.to_string();
-  FERRY_TRY_ASSIGN(auto upid, local->tasks->spawn(
-                                  "verify", worker_id, ctx.caller.to_string(),
-                                  [store, scope](jobs::TaskContext& task) -> Status {
-                                    task.log(fmt::format("verify datastore {}", store->name()));
-                                    FERRY_TRY_ASSIGN(auto report,
-                                                     services::verify_datastore(*store, scope, task));
-                                    return services::verification_result(report, task);
-                                  }));
+  FERRY_TRY_ASSIGN(
+      auto upid, local->tasks->spawn("verify", worker_id, ctx.caller.to_string(),
+                                     [store, scope](jobs::TaskContext& task) -> Status {
+                                       task.log(fmt::format("verify datastore {}", store->name()));
+                                       FERRY_TRY_ASSIGN(auto report, services::verify_datastore(
+                                                                         *store, scope, task));
+                                       return services::verification_result(report, task);
+                                     }));
   const bool text = ctx.format == OutputFormat::Text;
   FERRY_TRY(follow_task(*local->tasks, upid, text ? &std::cout : nullptr));
   if (text) return std::string();

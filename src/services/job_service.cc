@@ -11,8 +11,8 @@ JobService::JobService(JobServiceOptions options, jobs::TaskRegistry& tasks, con
       states_(options.state_dir, clock, tasks),
       users_(options.config_dir),
       notifier_(options.notifications ? std::make_unique<Notifier>(options.config_dir) : nullptr),
-      deps_{options.config_dir, tasks,  states_, clock, std::move(options.lookup_datastore),
-            users_,             notifier_.get()},
+      deps_{options.config_dir, tasks, states_, clock, std::move(options.lookup_datastore), users_,
+            notifier_.get()},
       sync_runner_(deps_),
       verify_runner_(deps_),
       scheduler_(clock, states_, options.scheduler) {
@@ -54,8 +54,7 @@ jobs::JobStatus JobService::status(std::string_view job_type, std::string_view i
                                    const std::optional<std::string>& schedule) const {
   auto state = states_.read(job_type, id);
   if (!state) {
-    spdlog::warn("could not read the state of {} {}: {}", job_type, id,
-                 state.error().to_string());
+    spdlog::warn("could not read the state of {} {}: {}", job_type, id, state.error().to_string());
     return {};
   }
   return jobs::job_status(*state, schedule);

@@ -43,7 +43,7 @@ struct JobServiceOptions {
   config::ConfigDir config_dir{""};
   std::filesystem::path state_dir;  // job-state files (PBS: /var/lib/proxmox-backup/jobstates)
   DatastoreLookup lookup_datastore;
-  bool notifications = true;        // false: no webhook posts, no failure log lines
+  bool notifications = true;  // false: no webhook posts, no failure log lines
   jobs::SchedulerOptions scheduler;
 };
 

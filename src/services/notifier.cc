@@ -13,7 +13,8 @@ constexpr uint64_t kMaxConfigSize = 1024 * 1024;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -72,8 +73,11 @@ Result<std::vector<WebhookTarget>> parse_targets(std::string_view text, const st
 }  // namespace
 
 std::string JobNotification::to_json() const {
-  nlohmann::json j = {{"job-type", job_type}, {"job-id", job_id}, {"status", status},
-                      {"upid", upid},         {"endtime", endtime}};
+  nlohmann::json j = {{"job-type", job_type},
+                      {"job-id", job_id},
+                      {"status", status},
+                      {"upid", upid},
+                      {"endtime", endtime}};
   if (!error.empty()) j["error"] = error;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -106,8 +110,7 @@ void Notifier::notify(JobNotification n) {
   {
     std::lock_guard lock(mutex_);
     if (queue_.size() >= kMaxQueued) {
-      spdlog::warn("notification queue full, dropping the result of {} '{}'", n.job_type,
-                   n.job_id);
+      spdlog::warn("notification queue full, dropping the result of {} '{}'", n.job_type, n.job_id);
       return;
     }
     queue_.push_back(std::move(n));

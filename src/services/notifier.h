@@ -45,9 +45,9 @@ namespace ferry::services {
 struct JobNotification {
   std::string job_type;  // "syncjob", "verificationjob"
   std::string job_id;
-  std::string status;    // "ok", "warning", "error", "unknown"
+  std::string status;  // "ok", "warning", "error", "unknown"
   std::string upid;
-  std::string error;     // the task's error message ("" unless status is "error")
+  std::string error;  // the task's error message ("" unless status is "error")
   int64_t endtime = 0;
 
   // The JSON body posted to webhooks (see above).

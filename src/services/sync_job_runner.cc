@@ -65,10 +65,8 @@ Result<jobs::Upid> SyncJobRunner::start(const jobs::ScheduledJob& scheduled, job
   const std::string worker_id = sync::sync_job_worker_id(job);
   return jobs::spawn_job_task(
       deps_.tasks, std::move(lock), "syncjob", worker_id, trigger.auth_id,
-      [deps = deps_, job = std::move(job), params = std::move(params),
-       schedule = trigger.schedule](jobs::TaskContext& ctx) -> Status {
-        return run_job(deps, job, params, schedule, ctx);
-      });
+      [deps = deps_, job = std::move(job), params = std::move(params), schedule = trigger.schedule](
+          jobs::TaskContext& ctx) -> Status { return run_job(deps, job, params, schedule, ctx); });
 }
 
 }  // namespace ferry::services

@@ -30,17 +30,17 @@
 namespace ferry::services {
 
 struct VerificationScope {
-  types::BackupNamespace ns;               // anchor (root by default)
+  types::BackupNamespace ns;  // anchor (root by default)
   size_t max_depth = types::BackupNamespace::kMaxDepth;
   bool ignore_verified = true;
-  std::optional<int64_t> outdated_after;   // days
+  std::optional<int64_t> outdated_after;    // days
   std::optional<types::BackupGroup> group;  // only this group of `ns` (max_depth ignored)
 };
 
 struct VerificationReport {
-  size_t verified = 0;                // snapshots checked and ok
-  size_t skipped = 0;                 // recently verified, vanished or locked
-  std::vector<std::string> failed;    // "ns/a/vm/100/2024-..." per failed snapshot
+  size_t verified = 0;              // snapshots checked and ok
+  size_t skipped = 0;               // recently verified, vanished or locked
+  std::vector<std::string> failed;  // "ns/a/vm/100/2024-..." per failed snapshot
 };
 
 // True when a snapshot with this manifest verify-state UPID start time should be verified
@@ -53,8 +53,7 @@ bool is_outdated(int64_t verified_at, std::optional<int64_t> outdated_after, int
 // Timeout/Io writing a verify state (the run stops, as in PBS 3.2.4), Io listing. Blocks.
 // Durable: verify states written, corrupt chunks renamed.
 Result<VerificationReport> verify_datastore(datastore::Datastore& store,
-                                            const VerificationScope& scope,
-                                            jobs::TaskContext& ctx);
+                                            const VerificationScope& scope, jobs::TaskContext& ctx);
 
 // The task result of a finished verification (§7.5): logs the failed list and returns
 // InvalidArgument "verification failed - please check the log for details" when any failed.

@@ -65,12 +65,10 @@ Result<jobs::Upid> VerifyJobRunner::start(const jobs::ScheduledJob& scheduled, j
                                           const jobs::JobTrigger& trigger) {
   FERRY_TRY_ASSIGN(auto job, read_job(deps_.config_dir, scheduled.id));
   const std::string worker_id = fmt::format("{}:{}", job.store, job.id);
-  return jobs::spawn_job_task(deps_.tasks, std::move(lock), "verificationjob", worker_id,
-                              trigger.auth_id,
-                              [deps = deps_, job = std::move(job),
-                               schedule = trigger.schedule](jobs::TaskContext& ctx) -> Status {
-                                return run_job(deps, job, schedule, ctx);
-                              });
+  return jobs::spawn_job_task(
+      deps_.tasks, std::move(lock), "verificationjob", worker_id, trigger.auth_id,
+      [deps = deps_, job = std::move(job), schedule = trigger.schedule](
+          jobs::TaskContext& ctx) -> Status { return run_job(deps, job, schedule, ctx); });
 }
 
 }  // namespace ferry::services

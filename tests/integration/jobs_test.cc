@@ -41,9 +41,8 @@ class JobsCliTest : public ::testing::Test {
     std::ofstream(etc_ / "datastore.cfg")
         << "datastore: src\n\tpath " << (dir_.path() / "src").string()
         << "\n\ndatastore: dst\n\tpath " << (dir_.path() / "dst").string() << "\n";
-    ASSERT_EQ(manager("sync-job create job1 --store dst --remote-store src --schedule daily")
-                  .status,
-              0);
+    ASSERT_EQ(
+        manager("sync-job create job1 --store dst --remote-store src --schedule daily").status, 0);
   }
 
   // Runs `ferry-manager <args>` with this test's directories.
@@ -71,7 +70,8 @@ class JobsCliTest : public ::testing::Test {
 TEST_F(JobsCliTest, SyncJobRunStreamsTheTaskLogAndRecordsTheJobState) {
   CliRun r = manager("sync-job run job1");
   EXPECT_EQ(r.status, 0) << r.out;
-  EXPECT_NE(r.out.find("Starting datastore sync job '-:src:dst::job1'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Starting datastore sync job '-:src:dst::job1'"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("sync snapshot vm/100/2023-11-14T22:13:20Z"), std::string::npos) << r.out;
   EXPECT_TRUE(r.out.ends_with("TASK OK\n")) << r.out;
 

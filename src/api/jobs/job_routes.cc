@@ -143,9 +143,9 @@ void register_job_routes(http::Router& router, ApiContext& ctx) {
                    list_sync));
   router.add(Method::Post, "/admin/sync/{id}/run",
              route(http::ParamSchema{}.add("id", job_id_param()), run_sync));
-  router.add(Method::Get, "/admin/verify",
-             route(http::ParamSchema{}.add("store", datastore_name_param(Opt::Optional)),
-                   list_verify));
+  router.add(
+      Method::Get, "/admin/verify",
+      route(http::ParamSchema{}.add("store", datastore_name_param(Opt::Optional)), list_verify));
   router.add(Method::Post, "/admin/verify/{id}/run",
              route(http::ParamSchema{}.add("id", job_id_param()), run_verify));
 }

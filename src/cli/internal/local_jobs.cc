@@ -29,8 +29,8 @@ struct RunState {
 Result<jobs::Upid> start_job(LocalJobs& local, std::string_view job_type, const std::string& id,
                              const types::Authid& caller) {
   services::JobService& svc = *local.service;
-  jobs::JobRunner& runner = job_type == "syncjob" ? static_cast<jobs::JobRunner&>(svc.sync_jobs())
-                                                  : svc.verify_jobs();
+  jobs::JobRunner& runner =
+      job_type == "syncjob" ? static_cast<jobs::JobRunner&>(svc.sync_jobs()) : svc.verify_jobs();
   return svc.run_now(runner, id, caller);
 }
 
@@ -58,7 +58,8 @@ Result<std::string> run_child(const Context& ctx, std::string_view job_type, con
 // reports.
 Result<std::string> spawn_detached(const Context& ctx, std::string_view group, const RunState& s) {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return make_error(Errc::Io, "create pipe: {}", std::strerror(errno));
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    return make_error(Errc::Io, "create pipe: {}", std::strerror(errno));
   std::error_code ec;
   const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   if (ec) {
@@ -67,8 +68,8 @@ Result<std::string> spawn_detached(const Context& ctx, std::string_view group, c
     return make_error(Errc::Io, "find the ferry-manager binary: {}", ec.message());
   }
   const std::string dir = ctx.config_dir.path().string();
-  std::vector<std::string> args = {self, std::string(group), "run", s.id, "--upid-fd", "3",
-                                   "--config-dir", dir};
+  std::vector<std::string> args = {self, std::string(group), "run", s.id, "--upid-fd",
+                                   "3",  "--config-dir",     dir};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -133,8 +134,8 @@ Result<std::unique_ptr<LocalJobs>> open_local_jobs(const Context& ctx) {
   const auto dirs = api::ApiRuntime::defaults(ctx.config_dir.path());
   auto local = std::make_unique<LocalJobs>();
   FERRY_TRY_ASSIGN(local->tasks, open_local_tasks(ctx));
-  local->datastores = std::make_unique<api::DatastoreCache>(
-      ctx.config_dir, dirs.run_dir / "locks", SystemClock::instance());
+  local->datastores = std::make_unique<api::DatastoreCache>(ctx.config_dir, dirs.run_dir / "locks",
+                                                            SystemClock::instance());
   services::JobServiceOptions opts;
   opts.config_dir = ctx.config_dir;
   opts.state_dir = dirs.job_state_dir;
@@ -176,10 +177,9 @@ void add_run_command(CLI::App& group, Action& selected, std::string job_type) {
   cmd->add_flag("--detach", state->detach, "start the job in the background, print its UPID");
   cmd->add_option("--upid-fd", state->upid_fd)->group("");  // internal: the detached child
   std::string name = group.get_name();
-  on_parsed(cmd, selected, state,
-            [name, job_type](const Context& ctx, const RunState& s) {
-              return run_job(ctx, name, job_type, s);
-            });
+  on_parsed(cmd, selected, state, [name, job_type](const Context& ctx, const RunState& s) {
+    return run_job(ctx, name, job_type, s);
+  });
 }
 
 }  // namespace ferry::cli::internal

@@ -53,7 +53,8 @@ Result<ParsedUrl> parse_https_url(std::string_view url) {
     port_colon = authority.rfind(':');
     out.host = std::string(authority.substr(0, port_colon));
   }
-  if (port_colon != std::string_view::npos) out.port = std::string(authority.substr(port_colon + 1));
+  if (port_colon != std::string_view::npos)
+    out.port = std::string(authority.substr(port_colon + 1));
   if (out.host.empty() || out.port.empty() ||
       out.port.find_first_not_of("0123456789") != std::string::npos) {
     return make_error(Errc::InvalidArgument, "invalid webhook url '{}': bad host or port", url);
@@ -96,19 +97,20 @@ void configure_verification(beast::ssl_stream<beast::tcp_stream>& stream, const 
                             const std::optional<std::string>& pin) {
   stream.set_verify_mode(asio::ssl::verify_peer);
   asio::ssl::host_name_verification by_name(host);
-  stream.set_verify_callback([by_name, pin](bool preverified, asio::ssl::verify_context& vc) mutable {
-    if (by_name(preverified, vc)) return true;
-    if (!pin) return false;
-    X509_STORE_CTX* store = vc.native_handle();
-    if (X509_STORE_CTX_get_error_depth(store) != 0) return true;  // the leaf decides
-    X509* cert = X509_STORE_CTX_get_current_cert(store);
-    unsigned char* der = nullptr;
-    const int len = i2d_X509(cert, &der);
-    if (len <= 0) return false;
-    std::string bytes(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
-    OPENSSL_free(der);
-    return client::fingerprint_of_der(bytes) == *pin;
-  });
+  stream.set_verify_callback(
+      [by_name, pin](bool preverified, asio::ssl::verify_context& vc) mutable {
+        if (by_name(preverified, vc)) return true;
+        if (!pin) return false;
+        X509_STORE_CTX* store = vc.native_handle();
+        if (X509_STORE_CTX_get_error_depth(store) != 0) return true;  // the leaf decides
+        X509* cert = X509_STORE_CTX_get_current_cert(store);
+        unsigned char* der = nullptr;
+        const int len = i2d_X509(cert, &der);
+        if (len <= 0) return false;
+        std::string bytes(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
+        OPENSSL_free(der);
+        return client::fingerprint_of_der(bytes) == *pin;
+      });
 }
 
 Status map_exception(const WebhookTarget& target, const std::exception_ptr& error) {

@@ -39,7 +39,8 @@ class JobRoutesTest : public ::testing::Test {
     write_text(etc_ / "datastore.cfg", "datastore: src\n\tpath " + (dir_.path() / "src").string() +
                                            "\n\ndatastore: dst\n\tpath " +
                                            (dir_.path() / "dst").string() + "\n");
-    write_text(etc_ / "sync.cfg", "sync: job1\n\tremote-store src\n\tschedule daily\n\tstore dst\n");
+    write_text(etc_ / "sync.cfg",
+               "sync: job1\n\tremote-store src\n\tschedule daily\n\tstore dst\n");
     write_text(etc_ / "verification.cfg", "verification: verify1\n\tstore dst\n");
     write_text(etc_ / "user.cfg", "user: alice@pbs\n\tenable true\n");
     auto rt = ApiRuntime::open({etc_, dir_.path() / "log", dir_.path() / "run"});

@@ -56,8 +56,8 @@ class JobRunnersTest : public ::testing::Test {
     opts.config_dir = config::ConfigDir(etc_);
     opts.state_dir = dir_.path() / "jobstates";
     opts.notifications = false;
-    opts.lookup_datastore = [this](std::string_view name)
-        -> Result<std::shared_ptr<datastore::Datastore>> {
+    opts.lookup_datastore =
+        [this](std::string_view name) -> Result<std::shared_ptr<datastore::Datastore>> {
       auto it = stores_.find(std::string(name));
       if (it == stores_.end()) return make_error(Errc::NotFound, "no datastore '{}'", name);
       return it->second;
@@ -153,13 +153,15 @@ TEST_F(JobRunnersTest, ResyncCorruptRepairsASnapshotVerifyFound) {
   write_text(chunk, std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
 
   // ignore-verified would skip the already verified snapshot.
-  write_text(etc_ / "verification.cfg", "verification: verify1\n\tignore-verified false\n\tstore dst\n");
+  write_text(etc_ / "verification.cfg",
+             "verification: verify1\n\tignore-verified false\n\tstore dst\n");
   log = run(service_->verify_jobs(), "verify1", &state);
   EXPECT_EQ(state.kind, jobs::TaskState::Kind::Error) << log;
   EXPECT_EQ(state.message, "verification failed - please check the log for details");
   EXPECT_NE(log.find("\tvm/100/2023-11-14T22:13:20Z"), std::string::npos) << log;
 
-  write_text(etc_ / "sync.cfg", "sync: job1\n\tremote-store src\n\tresync-corrupt true\n\tstore dst\n");
+  write_text(etc_ / "sync.cfg",
+             "sync: job1\n\tremote-store src\n\tresync-corrupt true\n\tstore dst\n");
   log = run(service_->sync_jobs(), "job1", &state);
   EXPECT_EQ(state.kind, jobs::TaskState::Kind::Ok) << log;
   EXPECT_TRUE(std::filesystem::exists(chunk)) << log;
@@ -171,7 +173,8 @@ TEST_F(JobRunnersTest, ResyncCorruptRepairsASnapshotVerifyFound) {
 }
 
 TEST_F(JobRunnersTest, SchedulerTickStartsDueJobsWithTheTriggerLine) {
-  write_text(etc_ / "sync.cfg", "sync: job1\n\tremote-store src\n\tschedule minutely\n\tstore dst\n");
+  write_text(etc_ / "sync.cfg",
+             "sync: job1\n\tremote-store src\n\tschedule minutely\n\tstore dst\n");
   // No state file: created 30 s ago, so a minutely job is due within the next minute.
   const int64_t now = SystemClock::instance().epoch() + 60;
   const jobs::TickReport report = service_->scheduler().tick(now);

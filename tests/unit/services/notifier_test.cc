@@ -63,8 +63,8 @@ class HttpsListener {
       beast::http::request<beast::http::string_body> req;
       beast::http::read(stream, buffer, req);
       r = {req.body(), std::string(req["X-Ferry-Secret"]), std::string(req.target())};
-      beast::http::response<beast::http::string_body> res{
-          static_cast<beast::http::status>(status_), 11};
+      beast::http::response<beast::http::string_body> res{static_cast<beast::http::status>(status_),
+                                                          11};
       res.body() = "{}";
       res.prepare_payload();
       beast::http::write(stream, res);
@@ -85,8 +85,12 @@ class HttpsListener {
 };
 
 JobNotification failed_sync() {
-  return {"syncjob", "s1", "error", "UPID:node:00000001:00000002:00000003:00000004:syncjob:x:root@pam:",
-          "sync failed with some errors.", 1717582700};
+  return {"syncjob",
+          "s1",
+          "error",
+          "UPID:node:00000001:00000002:00000003:00000004:syncjob:x:root@pam:",
+          "sync failed with some errors.",
+          1717582700};
 }
 
 TEST(NotifierTest, WebhookReceivesTheJobResultWithItsSecret) {
@@ -145,7 +149,8 @@ TEST(NotifierTest, UnreachableTargetTimesOutOrFailsWithoutBlockingNotify) {
   // A listening socket that never accepts TLS: the handshake waits until the deadline.
   asio::io_context io;
   asio::ip::tcp::acceptor silent(io, {asio::ip::make_address("127.0.0.1"), 0});
-  WebhookTarget target{"slow", "https://127.0.0.1:" + std::to_string(silent.local_endpoint().port()),
+  WebhookTarget target{"slow",
+                       "https://127.0.0.1:" + std::to_string(silent.local_endpoint().port()),
                        std::nullopt, std::nullopt, false};
   const auto start = std::chrono::steady_clock::now();
   const Status st = post_webhook(target, "{}", std::chrono::milliseconds(300));

@@ -340,6 +340,49 @@ TEST_F(ProtocolTest, UpgradeWithWrongTokenSecretIsUnauthenticated) {
   EXPECT_FALSE(stdfs::exists(server_.snapshot_path(kT0)));
 }
 
+TEST_F(ProtocolTest, UpgradeWithWrongPasswordIsUnauthenticated) {
+  auto http = server_.connect("writer@pbs", "wrong");
+  auto w = BackupWriterClient::start(*http, writer_params(kT0));
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().code(), Errc::Unauthenticated) << w.error().to_string();
+  EXPECT_FALSE(stdfs::exists(server_.snapshot_path(kT0)));
+}
+
+TEST_F(ProtocolTest, UpgradeQueryIsCheckedBeforeTheProtocolHeader) {
+  auto http = server_.connect("writer@pbs", "pass-w");
+  ASSERT_TRUE(http->login());
+  const std::string base = "backup-id=100&backup-time=1700000000&backup-type=vm&store=store1";
+  struct Case {
+    std::string path;
+    std::string query;
+    int status;
+    std::string text;
+  };
+  const std::vector<Case> cases = {
+      {"/api2/json/backup", base + "&foo=1", 400, "parameter verification failed - 'foo'"},
+      {"/api2/json/reader", base + "&benchmark=true", 400,
+       "parameter verification failed - 'benchmark'"},
+      {"/api2/json/backup", "store=store1&backup-type=vm&backup-id=100", 400, "'backup-time'"},
+      {"/api2/json/backup", base + "&backup-time=0", 400, "'backup-time'"},
+      {"/api2/json/backup", base, 400, "missing Upgrade header"},
+      {"/api2/json/backup", base + "&ns=missing", 400, "missing Upgrade header"},
+      // Privileges come before the datastore lookup (PBS's order).
+      {"/api2/json/backup", "backup-id=100&backup-time=1&backup-type=vm&store=nostore", 403,
+       "missing permissions 'Datastore.Backup' on '/datastore/nostore'"},
+  };
+  for (const auto& c : cases) {
+    auto r = http->request_raw(client::Method::Get, c.path, c.query);
+    ASSERT_TRUE(r) << r.error().to_string();
+    const std::string body(as_chars(r->body));
+    EXPECT_EQ(r->status, c.status) << c.path << "?" << c.query << ": " << body;
+    EXPECT_NE(body.find(c.text), std::string::npos) << c.path << "?" << c.query << ": " << body;
+  }
+  EXPECT_FALSE(stdfs::exists(server_.snapshot_path(1700000000)));
+  // Other paths still reach the REST API.
+  auto version = http->get("/api2/json/version");
+  EXPECT_TRUE(version) << version.error().to_string();
+}
+
 TEST_F(ProtocolTest, BackupWithTokenSucceeds) {
   const std::string secret = server_.add_token("writer@pbs!tok");
   server_.grant("writer@pbs!tok", "DatastoreBackup");

@@ -401,9 +401,14 @@ TEST_F(SyncTwoServersTest, ManagerPullCommandPullsFromTheRemote) {
 TEST_F(SyncTwoServersTest, PullApiRunsASyncTaskOnTheTargetServer) {
   serve({.snapshots = {{.group = "vm/100", .time = t(1)}}});
   dst_.reset();  // the target ferryd opens it
-  write_file(dst_etc_ / "user.cfg", "user: admin@pbs\n\tenable true\n\texpire 0\n");
-  write_file(dst_etc_ / "acl.cfg", "acl:1:/:admin@pbs:Admin\n");
+  write_file(dst_etc_ / "user.cfg",
+             "user: admin@pbs\n\tenable true\n\texpire 0\n\n"
+             "user: weak@pbs\n\tenable true\n\texpire 0\n");
+  // weak@pbs may back up into the target but may not read the remote.
+  write_file(dst_etc_ / "acl.cfg",
+             "acl:1:/:admin@pbs:Admin\nacl:1:/datastore/local:weak@pbs:DatastoreBackup\n");
   ASSERT_TRUE(auth::PbsAuthenticator(config::ConfigDir(dst_etc_)).store_password("admin", "pw"));
+  ASSERT_TRUE(auth::PbsAuthenticator(config::ConfigDir(dst_etc_)).store_password("weak", "pw"));
   stdfs::create_directories(root() / "dstvar");
   Ferryd target(root() / "dstvar", dst_etc_);
   target.start();
@@ -432,6 +437,18 @@ TEST_F(SyncTwoServersTest, PullApiRunsASyncTaskOnTheTargetServer) {
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().to_string().find("no such remote 'nope'"), std::string::npos)
       << bad.error().to_string();
+  {
+    client::HttpClientOptions wo = o;
+    wo.auth_id = *types::Authid::parse("weak@pbs");
+    auto weak = client::HttpClient::create(wo);
+    ASSERT_TRUE(weak);
+    auto denied = (*weak)->post("/api2/json/pull",
+                                {{"store", "local"}, {"remote", "pbs2"}, {"remote-store", "src"}});
+    ASSERT_FALSE(denied);
+    EXPECT_EQ(denied.error().code(), Errc::InvalidArgument) << denied.error().to_string();
+    EXPECT_NE(denied.error().to_string().find("/remote/pbs2/src"), std::string::npos)
+        << denied.error().to_string();
+  }
   auto upid = (*c)->post("/api2/json/pull",
                          {{"store", "local"}, {"remote", "pbs2"}, {"remote-store", "src"}});
   ASSERT_TRUE(upid) << upid.error().to_string();

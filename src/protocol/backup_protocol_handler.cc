@@ -3,6 +3,7 @@
 #include <array>
 #include <string_view>
 
+#include "common/log.h"
 #include "protocol/backup_session.h"
 #include "protocol/internal/endpoint_params.h"
 
@@ -66,9 +67,10 @@ Result<H2Response> upload_chunk(IndexKind kind, BackupSession& s, H2Request& r) 
                                         .add("size", in::chunk_size_param())
                                         .add("encoded-size", in::chunk_encoded_size_param());
   FERRY_TRY_ASSIGN(json p, in::decode_query(r, schema));
-  FERRY_TRY_ASSIGN(std::string hex,
-                   s.upload_chunk(kind, in::get_u64(p, "wid"), in::get_digest(p, "digest"),
-                                  in::get_u64(p, "size"), in::get_u64(p, "encoded-size"), std::move(r.body)));
+  FERRY_TRY_ASSIGN(
+      std::string hex,
+      s.upload_chunk(kind, in::get_u64(p, "wid"), in::get_digest(p, "digest"),
+                     in::get_u64(p, "size"), in::get_u64(p, "encoded-size"), std::move(r.body)));
   return in::json_response(hex);
 }
 
@@ -107,7 +109,8 @@ Result<H2Response> blob(BackupSession& s, H2Request& r) {
                                         .add("file-name", in::archive_name_param())
                                         .add("encoded-size", in::blob_encoded_size_param());
   FERRY_TRY_ASSIGN(json p, in::decode_query(r, schema));
-  FERRY_TRY(s.upload_blob(in::get_string(p, "file-name"), in::get_u64(p, "encoded-size"), std::move(r.body)));
+  FERRY_TRY(s.upload_blob(in::get_string(p, "file-name"), in::get_u64(p, "encoded-size"),
+                          std::move(r.body)));
   return in::json_response(nullptr);
 }
 
@@ -153,8 +156,9 @@ constexpr std::array kRoutes{
 
 // GET / lists the endpoints in PBS's (alphabetical) order.
 constexpr std::array<std::string_view, 11> kListing{
-    "blob",        "dynamic_chunk", "dynamic_close", "dynamic_index",        "finish",   "fixed_chunk",
-    "fixed_close", "fixed_index",   "previous",      "previous_backup_time", "speedtest"};
+    "blob",     "dynamic_chunk",        "dynamic_close", "dynamic_index",
+    "finish",   "fixed_chunk",          "fixed_close",   "fixed_index",
+    "previous", "previous_backup_time", "speedtest"};
 
 }  // namespace
 
@@ -177,13 +181,19 @@ boost::asio::awaitable<H2Response> BackupProtocolHandler::handle(H2Request reque
   if (!session) {
     co_return in::error_response(Error(Errc::Cancelled, "backup connection already closed"));
   }
-  co_return co_await http::run_blocking(pool_, [&] { return dispatch(*session, std::move(request)); });
+  co_return co_await http::run_blocking(pool_,
+                                        [&] { return dispatch(*session, std::move(request)); });
 }
 
 boost::asio::awaitable<void> BackupProtocolHandler::connection_ended() {
   std::shared_ptr<BackupSession> session = std::move(session_);
   if (!session) co_return;
-  co_await http::run_blocking(pool_, [&] { session->end(); });
+  const bool finished = co_await http::run_blocking(pool_, [&] {
+    session->end();
+    return session->finished();
+  });
+  spdlog::info("backup connection ended: {}",
+               finished ? "snapshot finished" : "not finished, snapshot removed");
 }
 
 }  // namespace ferry::protocol

@@ -103,9 +103,7 @@ class ProtocolServer {
   }
 
   stdfs::path store_path() const { return dir_ / "store1"; }
-  stdfs::path snapshot_path(int64_t t) const {
-    return store_path() / snap(t).path();
-  }
+  stdfs::path snapshot_path(int64_t t) const { return store_path() / snap(t).path(); }
   static types::BackupDir snap(int64_t t) {
     return *types::BackupDir::create(*types::BackupGroup::parse("vm/100"), t);
   }
@@ -229,7 +227,8 @@ BackupResult run_backup(client::HttpClient& http, int64_t t, const Bytes& image)
   Sha256 csum;
   for (const auto& d : digests) csum.update(d.bytes);
   const Digest index_csum = csum.finish();
-  auto closed = writer.close_index(IndexKind::Fixed, *wid, digests.size(), image.size(), index_csum);
+  auto closed =
+      writer.close_index(IndexKind::Fixed, *wid, digests.size(), image.size(), index_csum);
   EXPECT_TRUE(closed) << closed.error().to_string();
 
   const std::string conf = "memory: 512\n";
@@ -310,9 +309,9 @@ TEST_F(ProtocolTest, BackupWithoutDatastoreBackupIsForbidden) {
   auto w = BackupWriterClient::start(*http, writer_params(kT0));
   ASSERT_FALSE(w);
   EXPECT_EQ(w.error().code(), Errc::PermissionDenied) << w.error().to_string();
-  EXPECT_NE(w.error().to_string().find(
-                "missing permissions 'Datastore.Backup' on '/datastore/store1'"),
-            std::string::npos)
+  EXPECT_NE(
+      w.error().to_string().find("missing permissions 'Datastore.Backup' on '/datastore/store1'"),
+      std::string::npos)
       << w.error().to_string();
 }
 

@@ -68,8 +68,8 @@ Result<protocol::UpgradeRequest> parse_upgrade_request(const http::Request& requ
   FERRY_TRY_ASSIGN(auto type, types::parse_backup_type(internal::req_string(p, "backup-type")));
   FERRY_TRY_ASSIGN(auto group,
                    types::BackupGroup::create(type, internal::req_string(p, "backup-id")));
-  FERRY_TRY_ASSIGN(auto dir, types::BackupDir::create(std::move(group),
-                                                      *internal::opt_int(p, "backup-time")));
+  FERRY_TRY_ASSIGN(
+      auto dir, types::BackupDir::create(std::move(group), *internal::opt_int(p, "backup-time")));
   protocol::UpgradeRequest req{.store = internal::req_string(p, "store"),
                                .ns = std::move(ns),
                                .dir = std::move(dir),
@@ -155,9 +155,8 @@ asio::awaitable<Response> ProtocolUpgradeHandler::upgrade(http::Request request,
   }
   auto req = parse_upgrade_request(request, backup);
   if (!req) co_return text(400, req.error().to_string());
-  Started started = co_await http::run_blocking(pool_, [&] {
-    return start_session(ctx_, pool_, options_, *req, *auth_id, backup);
-  });
+  Started started = co_await http::run_blocking(
+      pool_, [&] { return start_session(ctx_, pool_, options_, *req, *auth_id, backup); });
   if (!started.handler) co_return text(started.failure.status, started.failure.message);
   spdlog::info("{} connection of {} to {}:{}/{} started", backup ? "backup" : "reader",
                auth_id->to_string(), req->store, req->ns.to_string(), req->dir.to_string());

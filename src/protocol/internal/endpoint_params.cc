@@ -40,8 +40,8 @@ Status check_digest(const json& v) {
 
 Result<json> decode(const http::ParamSources& sources, const http::ParamSchema& schema) {
   auto params = http::decode_params(sources, &schema);
-  if (!params) return tl::unexpected(Error(Errc::InvalidArgument,
-                                           http::format_param_errors(params.error())));
+  if (!params)
+    return tl::unexpected(Error(Errc::InvalidArgument, http::format_param_errors(params.error())));
   return std::move(*params);
 }
 

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/bytes.h"
 #include "common/digest.h"
 #include "common/result.h"
 #include "http/h2_types.h"
@@ -26,19 +27,20 @@ namespace ferry::protocol::internal {
 inline constexpr size_t kMaxJsonBody = 16 * 1024 * 1024;
 
 // --- parameter specs (protocol.md §3.4.1) ---------------------------------------------------
-http::ParamSpec wid_param();                    // integer 1..256
-http::ParamSpec digest_param();                 // 64 lower-case hex
-http::ParamSpec archive_name_param();           // safe id (the session checks the extension)
-http::ParamSpec chunk_size_param();             // integer 1..16 MiB
-http::ParamSpec chunk_encoded_size_param();     // integer 13..16 MiB + 44
-http::ParamSpec blob_encoded_size_param();      // integer 12..16 MiB + 44
+http::ParamSpec wid_param();                           // integer 1..256
+http::ParamSpec digest_param();                        // 64 lower-case hex
+http::ParamSpec archive_name_param();                  // safe id (the session checks the extension)
+http::ParamSpec chunk_size_param();                    // integer 1..16 MiB
+http::ParamSpec chunk_encoded_size_param();            // integer 13..16 MiB + 44
+http::ParamSpec blob_encoded_size_param();             // integer 12..16 MiB + 44
 http::ParamSpec count_or_size_param(int64_t minimum);  // integer >= minimum
-http::ParamSpec digest_list_param();            // array of 64-hex strings
-http::ParamSpec offset_list_param();            // array of integers >= 0
+http::ParamSpec digest_list_param();                   // array of 64-hex strings
+http::ParamSpec offset_list_param();                   // array of integers >= 0
 
 // Decodes the query string of `request` against `schema` (unknown names rejected).
 // InvalidArgument with PBS's parameter verification text.
-Result<nlohmann::json> decode_query(const http::H2Request& request, const http::ParamSchema& schema);
+Result<nlohmann::json> decode_query(const http::H2Request& request,
+                                    const http::ParamSchema& schema);
 // Decodes a JSON object body (the append PUTs); the query is ignored. InvalidArgument when the
 // body is larger than kMaxJsonBody, not JSON, or fails the schema.
 Result<nlohmann::json> decode_json_body(const http::H2Request& request,

@@ -203,9 +203,9 @@ TEST_F(ProtocolHandlersTest, ChunkUploadThroughHandleRunsOnThePoolAndAnswersTheD
   const Bytes data = test::test_data(7, 1000);
   const Bytes blob = datastore::DataBlob::encode(data, nullptr, true)->raw();
   const std::string hex = sha256(data).to_hex();
-  H2Request up = request("POST", "/dynamic_chunk",
-                         "wid=1&digest=" + hex + "&size=1000&encoded-size=" +
-                             std::to_string(blob.size()));
+  H2Request up =
+      request("POST", "/dynamic_chunk",
+              "wid=1&digest=" + hex + "&size=1000&encoded-size=" + std::to_string(blob.size()));
   up.body = blob;
   const H2Response r = serve(io, handler, std::move(up));
   EXPECT_EQ(r.status, 200) << body_text(r);
@@ -232,8 +232,8 @@ TEST_F(ProtocolHandlersTest, ReaderMapsMissingFilesTo404AndUnregisteredChunksTo4
   const std::string chunk_hex =
       test::test_image_chunk_digest({.group = "vm/100", .time = kT0, .image_chunks = {1, 2}}, 0)
           .to_hex();
-  H2Response r = ReaderProtocolHandler::dispatch(*session,
-                                                 request("GET", "/download", "file-name=x.blob"));
+  H2Response r =
+      ReaderProtocolHandler::dispatch(*session, request("GET", "/download", "file-name=x.blob"));
   EXPECT_EQ(r.status, 404) << body_text(r);
   r = ReaderProtocolHandler::dispatch(*session, request("GET", "/chunk", "digest=" + chunk_hex));
   EXPECT_EQ(r.status, 401) << body_text(r);
@@ -264,7 +264,8 @@ TEST_F(ProtocolHandlersTest, ReaderDelaysTheUnauthorizedAnswer) {
   const auto delay = std::chrono::milliseconds(200);
   ReaderProtocolHandler handler(reader(), pool, delay);
   const auto start = std::chrono::steady_clock::now();
-  const H2Response r = serve(io, handler, request("GET", "/chunk", "digest=" + std::string(64, 'c')));
+  const H2Response r =
+      serve(io, handler, request("GET", "/chunk", "digest=" + std::string(64, 'c')));
   EXPECT_EQ(r.status, 401) << body_text(r);
   EXPECT_GE(std::chrono::steady_clock::now() - start, delay);
   const auto start2 = std::chrono::steady_clock::now();

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "api/api_runtime.h"
+#include "common/time.h"
 
 extern char** environ;
 
@@ -163,11 +164,15 @@ Status follow_task(const jobs::TaskRegistry& tasks, const jobs::Upid& upid, std:
   }
 }
 
-void add_job_status(nlohmann::json& item, const jobs::JobStatus& st) {
-  if (st.next_run) item["next-run"] = *st.next_run;
+void add_job_status(nlohmann::json& item, const jobs::JobStatus& st, OutputFormat format) {
+  auto time = [format](int64_t epoch) {
+    auto text = format_rfc3339_utc(epoch);
+    return format == OutputFormat::Text && text ? nlohmann::json(*text) : nlohmann::json(epoch);
+  };
+  if (st.next_run) item["next-run"] = time(*st.next_run);
   if (st.last_run_upid) item["last-run-upid"] = *st.last_run_upid;
   if (st.last_run_state) item["last-run-state"] = *st.last_run_state;
-  if (st.last_run_endtime) item["last-run-endtime"] = *st.last_run_endtime;
+  if (st.last_run_endtime) item["last-run-endtime"] = time(*st.last_run_endtime);
 }
 
 void add_run_command(CLI::App& group, Action& selected, std::string job_type) {

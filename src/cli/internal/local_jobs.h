@@ -41,8 +41,9 @@ Result<std::unique_ptr<LocalJobs>> open_local_jobs(const Context& ctx);
 // text. `out` may be null (wait silently). Blocks for the whole task.
 Status follow_task(const jobs::TaskRegistry& tasks, const jobs::Upid& upid, std::ostream* out);
 
-// Adds next-run, last-run-upid, last-run-state and last-run-endtime (those that are set).
-void add_job_status(nlohmann::json& item, const jobs::JobStatus& status);
+// Adds next-run, last-run-upid, last-run-state and last-run-endtime (those that are set);
+// times as epochs, or as RFC 3339 text for the text format.
+void add_job_status(nlohmann::json& item, const jobs::JobStatus& status, OutputFormat format);
 
 // "run ID [--detach]" for a job runner: runs the job in-process (see above) and waits,
 // streaming the log in text mode; with --detach a child process runs it and the UPID is

@@ -134,7 +134,9 @@ Result<std::string> run_list(const Context& ctx, const ListState& s) {
   }
   for (const auto& job : jobs.data) {
     nlohmann::json item = api::to_json(job);
-    if (local) add_job_status(item, local->service->status("syncjob", job.id, job.schedule), ctx.format);
+    if (local) {
+      add_job_status(item, local->service->status("syncjob", job.id, job.schedule), ctx.format);
+    }
     items.push_back(std::move(item));
   }
   if (!s.status) return format_list(items, kListColumns, ctx.format);

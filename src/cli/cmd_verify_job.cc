@@ -83,9 +83,10 @@ Result<std::string> run_list(const Context& ctx, const ListState& s) {
   }
   for (const auto& job : jobs.data) {
     nlohmann::json item = api::to_json(job);
-    if (local)
+    if (local) {
       add_job_status(item, local->service->status("verificationjob", job.id, job.schedule),
                      ctx.format);
+    }
     items.push_back(std::move(item));
   }
   std::vector<Column> columns = kListColumns;

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -31,6 +32,7 @@
 #include "client/backup_writer_client.h"
 #include "client/http_client.h"
 #include "datastore/data_blob.h"
+#include "datastore/dynamic_index.h"
 #include "datastore/fixed_index.h"
 #include "datastore/manifest.h"
 #include "http/api_service.h"
@@ -300,6 +302,68 @@ TEST_F(ProtocolTest, BacksUpIncrementallyAndRestoresTheSameBytes) {
   ASSERT_TRUE(stats && *stats);
   EXPECT_EQ((*stats)->count, 1u);
   EXPECT_TRUE(restore_image(*http, kT0, nullptr) == first);
+}
+
+TEST_F(ProtocolTest, DynamicIndexWithPipelinedUploadsRoundTrips) {
+  auto http = server_.connect("writer@pbs", "pass-w");
+  auto w = BackupWriterClient::start(*http, writer_params(kT0));
+  ASSERT_TRUE(w) << w.error().to_string();
+  auto wid = (*w)->create_dynamic_index("root.pxar.didx");
+  ASSERT_TRUE(wid) << wid.error().to_string();
+  // Chunks of varying size, uploaded concurrently on separate streams.
+  std::vector<Bytes> chunks;
+  std::vector<std::future<Result<Digest>>> uploads;
+  for (uint8_t i = 0; i < 8; ++i) {
+    chunks.push_back(pattern(20000 + i * 3000, i));
+    auto blob = DataBlob::encode(chunks.back(), nullptr, true);
+    uploads.push_back((*w)->upload_chunk_async(IndexKind::Dynamic, *wid, sha256(chunks.back()),
+                                               chunks.back().size(), std::move(*blob).take_raw()));
+  }
+  std::vector<Digest> digests;
+  std::vector<uint64_t> offsets;
+  Sha256 csum;
+  uint64_t end = 0;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    auto stored = uploads[i].get();
+    ASSERT_TRUE(stored) << stored.error().to_string();
+    EXPECT_EQ(*stored, sha256(chunks[i]));
+    digests.push_back(*stored);
+    offsets.push_back(end);
+    end += chunks[i].size();
+    uint8_t le[8];
+    store_le64(le, end);
+    csum.update(ByteView(le, 8));
+    csum.update(stored->bytes);
+  }
+  ASSERT_TRUE((*w)->append(IndexKind::Dynamic, *wid, digests, offsets));
+  const Digest index_csum = csum.finish();
+  auto closed = (*w)->close_index(IndexKind::Dynamic, *wid, digests.size(), end, index_csum);
+  ASSERT_TRUE(closed) << closed.error().to_string();
+  BackupManifest manifest("vm", "100", kT0);
+  ASSERT_TRUE(manifest.add_file("root.pxar.didx", end, index_csum, CryptMode::None));
+  ASSERT_TRUE((*w)->upload_blob("index.json.blob", manifest.to_blob()->raw()));
+  auto finished = (*w)->finish();
+  ASSERT_TRUE(finished) << finished.error().to_string();
+  ASSERT_TRUE((*w)->close());
+
+  auto r = BackupReaderClient::start(*http, reader_params(kT0));
+  ASSERT_TRUE(r) << r.error().to_string();
+  auto raw = (*r)->download("root.pxar.didx");
+  ASSERT_TRUE(raw) << raw.error().to_string();
+  auto index = datastore::DynamicIndexReader::from_bytes(std::move(*raw));
+  ASSERT_TRUE(index) << index.error().to_string();
+  ASSERT_EQ(index->index_count(), chunks.size());
+  EXPECT_EQ(index->index_bytes(), end);
+  std::vector<std::future<Result<Bytes>>> downloads;
+  for (const Digest& d : digests) downloads.push_back((*r)->download_chunk_async(d));
+  for (size_t i = 0; i < downloads.size(); ++i) {
+    auto blob = downloads[i].get();
+    ASSERT_TRUE(blob) << blob.error().to_string();
+    auto data = DataBlob::from_raw(std::move(*blob))->decode(nullptr, &digests[i]);
+    ASSERT_TRUE(data) << data.error().to_string();
+    EXPECT_TRUE(*data == chunks[i]) << "chunk " << i;
+  }
+  EXPECT_TRUE((*r)->close());
 }
 
 TEST_F(ProtocolTest, BackupWithoutDatastoreBackupIsForbidden) {

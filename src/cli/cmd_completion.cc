@@ -1,6 +1,7 @@
 // `ferry-manager completion bash`: prints a bash completion script generated from the command
 // tree itself, so it can never miss a command or option. scripts/completion/ferry-manager.bash
-// is this output, checked in (an integration test keeps the two equal).
+// (what docs/cli.md says to install) sources this output from the installed binary, so no
+// generated copy is checked in to go stale.
 //
 // The script finds the command path among the words typed so far (`remote update`), then
 // offers that command's subcommands, or its options when the current word starts with '-'.
@@ -30,6 +31,9 @@ const std::map<std::string, std::string>& value_words() {
       {"unmount-on-done", "true false"},
       {"verify-new", "true false"},
       {"keep-job-configs", "true false"},
+      {"enable", "true false"},
+      {"propagate", "true false"},
+      {"exact", "true false"},
       {"delete",
        "comment fingerprint port remote owner schedule remove-vanished group-filter "
        "rate-in burst-in rate-out burst-out ns remote-ns max-depth transfer-last "

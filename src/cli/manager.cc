@@ -37,16 +37,41 @@ void print_error(std::string_view message) {
   std::cerr << "Error: " << line << std::endl;
 }
 
-// "ferry-manager remote update": the deepest subcommand the parser got to.
-std::string command_path(const CLI::App& app) {
-  std::string path = app.get_name();
+// The deepest subcommand the parser got to.
+const CLI::App& deepest_command(const CLI::App& app) {
   const CLI::App* cmd = &app;
-  while (true) {
-    const auto parsed = cmd->get_subcommands();
-    if (parsed.empty()) return path;
+  for (auto parsed = cmd->get_subcommands(); !parsed.empty(); parsed = cmd->get_subcommands()) {
     cmd = parsed.front();
-    path += " " + cmd->get_name();
   }
+  return *cmd;
+}
+
+// "ferry-manager remote update".
+std::string command_path(const CLI::App& cmd) {
+  const CLI::App* parent = cmd.get_parent();
+  return parent == nullptr ? cmd.get_name() : command_path(*parent) + " " + cmd.get_name();
+}
+
+// The first word no command consumed. With fallthrough, CLI11 may leave it with a parent.
+std::optional<std::string> first_unparsed_word(const CLI::App& cmd) {
+  for (const CLI::App* c = &cmd; c != nullptr; c = c->get_parent()) {
+    const auto remaining = c->remaining();
+    if (!remaining.empty()) return remaining.front();
+  }
+  return std::nullopt;
+}
+
+// CLI11's message, except that a word where a subcommand belongs is named as such (CLI11
+// only says "A subcommand is required"); plus where to find help.
+std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e) {
+  const CLI::App& cmd = deepest_command(app);
+  std::string message = e.what();
+  if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && !cmd.get_subcommands({}).empty()) {
+    if (const auto word = first_unparsed_word(cmd)) {
+      message = fmt::format("unknown command '{}'", *word);
+    }
+  }
+  return fmt::format("{} (see '{} --help')", message, command_path(cmd));
 }
 
 // CLI11 does not show a parent's options in a subcommand's help; say where they are.
@@ -78,6 +103,8 @@ void build_app(CLI::App& app, GlobalOptions& global, Action& selected) {
   internal::add_pull_command(app, selected);
   internal::add_calendar_event_command(app, selected);
   internal::add_cert_commands(app, selected);
+  internal::add_user_commands(app, selected);
+  internal::add_acl_commands(app, selected);
   internal::add_completion_command(app, selected);
   internal::add_task_commands(app, selected);
   internal::add_verify_job_commands(app, selected);
@@ -97,7 +124,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e, std::cout, std::cerr);
   } catch (const CLI::ParseError& e) {
-    print_error(fmt::format("{} (see '{} --help')", e.what(), command_path(app)));
+    print_error(parse_error_message(app, e));
     return kExitFailure;
   }
   auto format = parse_output_format(global.output_format);

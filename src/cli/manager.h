@@ -1,10 +1,11 @@
 // ferry::cli — the ferry-manager command line (the proxmox-backup-manager counterpart).
 //
 // Command groups, one file each: `datastore`, `remote`, `sync-job` (create, list, show,
-// update, remove), `calendar-event`, `cert info` and `completion bash`. Each command parses its
-// arguments with CLI11, calls the config service layer (api/config/*.h) in-process as
-// root@pam, and formats the result (output.h: box table, json or json-pretty). docs/cli.md is
-// the user documentation.
+// update, remove), `user` (users, API tokens, permissions), `acl` (list, update),
+// `calendar-event`, `cert info` and `completion bash`. Each command parses its arguments with
+// CLI11, calls the config service layer (api/config/*.h) or, for `user` and `acl`, the API
+// routes themselves (cli/internal/local_api.h) in-process as root@pam, and formats the result
+// (output.h: box table, json or json-pretty). docs/cli.md is the user documentation.
 //
 // Configuration directory: `--config-dir DIR`, else $FERRY_CONFIG_DIR, else /etc/ferry.
 //

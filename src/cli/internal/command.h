@@ -46,6 +46,8 @@ void add_pull_command(CLI::App& app, Action& selected);
 void add_calendar_event_command(CLI::App& app, Action& selected);
 void add_cert_commands(CLI::App& app, Action& selected);
 void add_completion_command(CLI::App& app, Action& selected);
+void add_user_commands(CLI::App& app, Action& selected);
+void add_acl_commands(CLI::App& app, Action& selected);
 void add_task_commands(CLI::App& app, Action& selected);
 void add_verify_job_commands(CLI::App& app, Action& selected);  // verify-job and verify
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/config_file.h"
+#include "support/store_temp_dir.h"
 #include "unit/api/config/config_fixture.h"
 
 namespace ferry::api {
@@ -24,7 +25,11 @@ class DatastoresTest : public ConfigServiceTest {
 };
 
 TEST_F(DatastoresTest, CreateMakesTheChunkStoreAndTheConfigEntry) {
+  // The one test that creates a real chunk store (65536 directories) puts it on tmpfs when
+  // there is one: creating and removing them on disk takes seconds.
+  test::StoreTempDir scratch;
   auto p = store1();
+  p.path = (scratch / "store1").string();
   p.props.comment = "Main store";
   p.props.gc_schedule = "daily";
   p.props.tuning = "chunk-order=none,sync-level=file";
@@ -34,9 +39,9 @@ TEST_F(DatastoresTest, CreateMakesTheChunkStoreAndTheConfigEntry) {
             "datastore: store1\n\tcomment Main store\n\tgc-schedule daily\n"
             "\tnotification-mode notification-system\n\tpath " + p.path +
                 "\n\ttuning chunk-order=none,sync-level=file\n");
-  EXPECT_TRUE(*fs::is_directory(tmp_ / "store1" / ".chunks" / "0000"));
-  EXPECT_TRUE(*fs::is_directory(tmp_ / "store1" / ".chunks" / "ffff"));
-  EXPECT_TRUE(*fs::exists(tmp_ / "store1" / ".lock"));
+  EXPECT_TRUE(*fs::is_directory(scratch / "store1" / ".chunks" / "0000"));
+  EXPECT_TRUE(*fs::is_directory(scratch / "store1" / ".chunks" / "ffff"));
+  EXPECT_TRUE(*fs::exists(scratch / "store1" / ".lock"));
 
   auto list = list_datastores(dir_, root_);
   ASSERT_TRUE(list);

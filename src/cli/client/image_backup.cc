@@ -109,13 +109,16 @@ void ArchiveUploader::admit(HashedChunk chunk, uint64_t offset) {
     ++stats_->uploaded_chunks;
     stats_->uploaded_bytes += size;
     pending.encoding = pool_.submit(
-        [this, chunk = std::move(chunk), wid = wid_]() mutable -> Result<UploadTicket> {
+        // Captures the writer, not `this`: the pool (and so this task) may outlive the
+        // uploader when it returns early with an error; the writer outlives the pool.
+        [writer = &writer_, chunk = std::move(chunk), wid = wid_]() mutable
+        -> Result<UploadTicket> {
           FERRY_TRY_ASSIGN(auto blob, datastore::DataBlob::encode(chunk.data, nullptr, true));
           const uint64_t plain = chunk.data.size();
           chunk.data = Bytes();  // release the plain copy before the upload holds the blob
           UploadTicket ticket;
           ticket.encoded_size = blob.raw_size();
-          ticket.done = writer_.upload_chunk_async(IndexKind::Fixed, wid, chunk.digest, plain,
+          ticket.done = writer->upload_chunk_async(IndexKind::Fixed, wid, chunk.digest, plain,
                                                    std::move(blob).take_raw());
           return ticket;
         });

@@ -136,9 +136,10 @@ Result<RestoreStats> run_image_restore(ferry::client::HttpClient& http,
   const auto start = std::chrono::steady_clock::now();
   ferry::client::BackupReaderParams rp{params.store, params.ns, params.snapshot};
   rp.debug = true;
+  // The target first: a refused target costs no connection (and a failed start removes it).
+  FERRY_TRY_ASSIGN(auto target, Target::open(params.target));
   FERRY_TRY_ASSIGN(auto reader, BackupReaderClient::start(http, rp));
   FERRY_TRY_ASSIGN(auto index, download_index(*reader, params));
-  FERRY_TRY_ASSIGN(auto target, Target::open(params.target));
   RestoreStats stats;
   stats.size = index.index_bytes();
   stats.chunks = index.index_count();

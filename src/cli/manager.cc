@@ -28,52 +28,6 @@ struct GlobalOptions {
   std::string output_format = "text";
 };
 
-void print_error(std::string_view message) {
-  // One line, whatever the message holds.
-  std::string line(message);
-  for (char& c : line) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  std::cerr << "Error: " << line << std::endl;
-}
-
-// The deepest subcommand the parser got to.
-const CLI::App& deepest_command(const CLI::App& app) {
-  const CLI::App* cmd = &app;
-  for (auto parsed = cmd->get_subcommands(); !parsed.empty(); parsed = cmd->get_subcommands()) {
-    cmd = parsed.front();
-  }
-  return *cmd;
-}
-
-// "ferry-manager remote update".
-std::string command_path(const CLI::App& cmd) {
-  const CLI::App* parent = cmd.get_parent();
-  return parent == nullptr ? cmd.get_name() : command_path(*parent) + " " + cmd.get_name();
-}
-
-// The first word no command consumed. With fallthrough, CLI11 may leave it with a parent.
-std::optional<std::string> first_unparsed_word(const CLI::App& cmd) {
-  for (const CLI::App* c = &cmd; c != nullptr; c = c->get_parent()) {
-    const auto remaining = c->remaining();
-    if (!remaining.empty()) return remaining.front();
-  }
-  return std::nullopt;
-}
-
-// CLI11's message, except that a word where a subcommand belongs is named as such (CLI11
-// only says "A subcommand is required"); plus where to find help.
-std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e) {
-  const CLI::App& cmd = deepest_command(app);
-  std::string message = e.what();
-  if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && !cmd.get_subcommands({}).empty()) {
-    if (const auto word = first_unparsed_word(cmd)) {
-      message = fmt::format("unknown command '{}'", *word);
-    }
-  }
-  return fmt::format("{} (see '{} --help')", message, command_path(cmd));
-}
-
 // CLI11 does not show a parent's options in a subcommand's help; say where they are.
 void add_global_footer(CLI::App& cmd) {
   for (CLI::App* sub : cmd.get_subcommands({})) {
@@ -117,46 +71,18 @@ int run(int argc, char** argv) {
   GlobalOptions global;
   Action selected;
   build_app(app, global, selected);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e, std::cout, std::cerr);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e, std::cout, std::cerr);
-  } catch (const CLI::ParseError& e) {
-    print_error(parse_error_message(app, e));
-    return kExitFailure;
-  }
+  if (auto status = parse_command_line(app, argc, argv)) return *status;
   auto format = parse_output_format(global.output_format);
   if (!format) {
     print_error(format.error().to_string());
     return kExitFailure;
   }
   const Context ctx{config::ConfigDir(resolve_config_dir(global)), *format};
-  auto output = selected(ctx);
-  if (!output) {
-    print_error(output.error().to_string());
-    return kExitFailure;
-  }
-  std::cout << *output << std::flush;
-  return std::cout ? EXIT_SUCCESS : kExitFailure;
+  return print_result(selected(ctx));
 }
 
 }  // namespace
 
-int run_manager(int argc, char** argv) {
-  // The one exception barrier of the CLI: our code returns errors as values, but libraries
-  // (CLI11, nlohmann::json, std::filesystem) may still throw. bad_alloc terminates.
-  try {
-    return run(argc, argv);
-  } catch (const std::bad_alloc&) {
-    std::terminate();
-  } catch (const std::exception& e) {
-    print_error(std::string("internal error: ") + e.what());
-  } catch (...) {
-    print_error("internal error: unknown exception");
-  }
-  return kExitFailure;
-}
+int run_manager(int argc, char** argv) { return run_guarded(run, argc, argv); }
 
 }  // namespace ferry::cli

@@ -15,9 +15,9 @@
 // disk (the service layer validates everything before it writes).
 #pragma once
 
-namespace ferry::cli {
+#include "cli/program.h"
 
-inline constexpr int kExitFailure = 255;
+namespace ferry::cli {
 
 // Runs ferry-manager with the process arguments; returns the exit status. Never throws: this
 // is the CLI's single exception barrier. Blocks for the duration of the command.

@@ -10,12 +10,15 @@
 #include "api/internal/param_specs.h"
 #include "api/internal/routes.h"
 #include "api/router_setup.h"
+#include "common/log.h"
+#include "jobs/job_state.h"
+#include "services/job_service.h"
 
 namespace ferry::api::internal {
 namespace {
 
-using nlohmann::json;
 using http::Method;
+using nlohmann::json;
 
 tl::unexpected<Error> job_permission_failed() {
   return make_error(Errc::InvalidArgument, "permission check failed");
@@ -107,11 +110,45 @@ Result<json> list(ApiContext& ctx, http::ApiCall& call) {
 Result<json> read(ApiContext& ctx, http::ApiCall& call) {
   FERRY_TRY_ASSIGN(auto who, caller_of(call));
   FERRY_TRY_ASSIGN(auto info, user_info_of(ctx));
-  FERRY_TRY_ASSIGN(auto job, not_found_is_bad_request(
-                                 read_sync_job(ctx.config_dir, who, req_string(call.params, "id"))));
+  FERRY_TRY_ASSIGN(auto job, not_found_is_bad_request(read_sync_job(
+                                 ctx.config_dir, who, req_string(call.params, "id"))));
   if (!sync_job_read_access(*info, who, job.data)) return job_permission_failed();
   call.attributes["digest"] = job.digest;
   return to_json(job.data);
+}
+
+// Keeps the job state in step with sync.cfg when ferryd's job service runs
+// (jobs-and-schedules.md §3.2–§3.4): a new job counts from its creation, a changed schedule
+// from the change (no catch-up run for the old schedule), a removed job loses its state. The
+// config change has been made; a failure here is logged, not returned.
+enum class JobStateEvent { Created, ScheduleChanged, Removed };
+
+void update_job_state(const ApiContext& ctx, const std::string& id, JobStateEvent event) {
+  if (ctx.jobs == nullptr) return;
+  const jobs::JobStateStore& states = ctx.jobs->states();
+  Status st = ok();
+  switch (event) {
+    case JobStateEvent::Created:
+      st = states.create("syncjob", id);
+      break;
+    case JobStateEvent::ScheduleChanged:
+      st = states.schedule_changed("syncjob", id).map([](bool) {});
+      break;
+    case JobStateEvent::Removed:
+      st = states.remove("syncjob", id);
+      break;
+  }
+  if (!st)
+    spdlog::warn("sync job '{}': updating the job state failed: {}", id, st.error().to_string());
+}
+
+bool schedule_touched(const config::SyncJobConfig& before, const json& params,
+                      const std::vector<std::string>& deleted) {
+  for (const auto& name : deleted) {
+    if (name == "schedule") return before.schedule.has_value();
+  }
+  if (!params.contains("schedule") || !params["schedule"].is_string()) return false;
+  return before.schedule != params["schedule"].get<std::string>();
 }
 
 Result<json> create(ApiContext& ctx, http::ApiCall& call) {
@@ -123,6 +160,7 @@ Result<json> create(ApiContext& ctx, http::ApiCall& call) {
     return job_permission_failed();
   }
   FERRY_TRY(create_sync_job(ctx.config_dir, who, {shape.id, job_props(call.params)}));
+  update_job_state(ctx, shape.id, JobStateEvent::Created);
   return json(nullptr);
 }
 
@@ -140,6 +178,9 @@ Result<json> update(ApiContext& ctx, http::ApiCall& call) {
     return job_permission_failed();
   }
   FERRY_TRY(not_found_is_bad_request(update_sync_job(ctx.config_dir, who, id, params)));
+  if (schedule_touched(job.data, call.params, params.delete_props)) {
+    update_job_state(ctx, id, JobStateEvent::ScheduleChanged);
+  }
   return json(nullptr);
 }
 
@@ -154,6 +195,7 @@ Result<json> remove(ApiContext& ctx, http::ApiCall& call) {
   if (!job) return tl::unexpected(job.error());
   if (!sync_job_modify_access(*info, who, job->data)) return job_permission_failed();
   FERRY_TRY(delete_sync_job(ctx.config_dir, who, id, opt_string(call.params, "digest")));
+  update_job_state(ctx, id, JobStateEvent::Removed);
   return json(nullptr);
 }
 
@@ -205,9 +247,9 @@ void register_sync_config_routes(http::Router& router, ApiContext& ctx) {
                        .add("delete", string_array_param())
                        .add("digest", digest_param()),
                    update));
-  router.add(Method::Delete, "/config/sync/{id}",
-             route(http::ParamSchema{}.add("id", job_id_param()).add("digest", digest_param()),
-                   remove));
+  router.add(
+      Method::Delete, "/config/sync/{id}",
+      route(http::ParamSchema{}.add("id", job_id_param()).add("digest", digest_param()), remove));
 }
 
 }  // namespace ferry::api::internal

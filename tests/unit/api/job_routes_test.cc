@@ -9,7 +9,9 @@
 #include "api/api_runtime.h"
 #include "http/api_service.h"
 #include "http/router.h"
+#include "jobs/job_state.h"
 #include "jobs/task_registry.h"
+#include "services/job_service.h"
 #include "support/datastore_builder.h"
 #include "support/store_temp_dir.h"
 
@@ -137,6 +139,30 @@ TEST_F(JobRoutesTest, VerifyJobRunsAndReportsItsState) {
   ASSERT_TRUE(list);
   ASSERT_EQ(list->size(), 1u) << list->dump();
   EXPECT_EQ((*list)[0]["last-run-state"], "OK") << list->dump();
+}
+
+TEST_F(JobRoutesTest, ConfigEditsKeepTheJobStateInStep) {
+  const jobs::JobStateStore& states = runtime_->context().jobs->states();
+  const auto path = states.state_path("syncjob", "job2");
+  ASSERT_TRUE(
+      call(http::Method::Post, {"config", "sync"},
+           {{"id", "job2"}, {"store", "dst"}, {"remote-store", "src"}, {"schedule", "hourly"}}));
+  ASSERT_TRUE(std::filesystem::exists(path)) << "a new job counts from its creation";
+
+  // Without a state file the job would count from "now - 30 s" on every read; a changed
+  // schedule pins the reference time to the change.
+  std::filesystem::remove(path);
+  ASSERT_TRUE(call(http::Method::Put, {"config", "sync", "job2"}, {{"schedule", "daily"}}));
+  auto state = states.read("syncjob", "job2");
+  ASSERT_TRUE(state) << state.error().to_string();
+  EXPECT_TRUE(std::filesystem::exists(path)) << "schedule change writes the state";
+
+  const auto before = std::filesystem::last_write_time(path);
+  ASSERT_TRUE(call(http::Method::Put, {"config", "sync", "job2"}, {{"comment", "no schedule"}}));
+  EXPECT_EQ(std::filesystem::last_write_time(path), before) << "other edits leave it alone";
+
+  ASSERT_TRUE(call(http::Method::Delete, {"config", "sync", "job2"}, nullptr));
+  EXPECT_FALSE(std::filesystem::exists(path)) << "a removed job loses its state";
 }
 
 TEST_F(JobRoutesTest, SchedulerStartsAndStopsPromptly) {

@@ -350,7 +350,7 @@ TEST_F(SyncTest, E11_SummaryLineNamesTheBytesAndChunksPulled) {
   ASSERT_TRUE(run_job(params())) << log_.dump();
   long i = log_.index_of("Summary: sync job pulled ");
   ASSERT_GE(i, 0) << log_.dump();
-  const std::string& line = log_.lines()[i];
+  const std::string line = log_.lines()[i];  // lines() returns a copy
   EXPECT_NE(line.find(" chunks (average rate: "), std::string::npos) << line;
   EXPECT_TRUE(line.ends_with("/s)")) << line;
 }

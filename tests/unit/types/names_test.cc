@@ -10,7 +10,8 @@ namespace {
 TEST(NamesTest, ValidatesDatastoreNames) {
   EXPECT_TRUE(validate_datastore_name("local"));
   EXPECT_TRUE(validate_datastore_name("a_1"));
-  for (const char* bad : {"ab", "-abc", ".abc", "a b c", "abc/def", std::string(33, 'a').c_str()}) {
+  const std::string too_long(33, 'a');  // outlives the loop (a temporary's c_str() would not)
+  for (const char* bad : {"ab", "-abc", ".abc", "a b c", "abc/def", too_long.c_str()}) {
     auto st = validate_datastore_name(bad);
     ASSERT_FALSE(st) << bad;
     EXPECT_NE(st.error().message().find("datastore name"), std::string::npos);

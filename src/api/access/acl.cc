@@ -150,11 +150,8 @@ http::ParamSpec acl_path_param(Opt opt) {
 }  // namespace
 
 void register_acl_routes(http::Router& router, ApiContext& ctx) {
-  auto route = [&ctx](http::ParamSchema schema, Result<json> (*fn)(ApiContext&, http::ApiCall&)) {
-    http::Route r;
-    r.params = std::move(schema);
-    r.handler = [&ctx, fn](http::ApiCall& call) { return fn(ctx, call); };
-    return r;
+  auto route = [&ctx](http::ParamSchema schema, ContextHandler fn) {
+    return bind_route(ctx, std::move(schema), fn);
   };
   router.add(Method::Get, "/access/acl",
              route(http::ParamSchema{}

@@ -158,13 +158,8 @@ http::ParamSchema token_props_schema() {
 }  // namespace
 
 void register_token_routes(http::Router& router, ApiContext& ctx) {
-  auto route = [&ctx](http::ParamSchema schema, PermissionRule rule,
-                      Result<json> (*fn)(ApiContext&, http::ApiCall&)) {
-    http::Route r;
-    r.params = std::move(schema);
-    r.permission = std::move(rule);
-    r.handler = [&ctx, fn](http::ApiCall& call) { return fn(ctx, call); };
-    return r;
+  auto route = [&ctx](http::ParamSchema schema, PermissionRule rule, ContextHandler fn) {
+    return bind_route(ctx, std::move(schema), fn, std::move(rule));
   };
   auto audit = [&ctx] {
     return require_privs_or_self(ctx, "/access/users", auth::kPrivSysAudit, "userid");

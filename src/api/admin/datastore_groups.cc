@@ -138,11 +138,8 @@ http::ParamSchema group_schema() {
 }  // namespace
 
 void register_group_routes(http::Router& router, ApiContext& ctx) {
-  auto route = [&ctx](http::ParamSchema schema, Result<json> (*fn)(ApiContext&, http::ApiCall&)) {
-    http::Route r;
-    r.params = std::move(schema);
-    r.handler = [&ctx, fn](http::ApiCall& call) { return fn(ctx, call); };
-    return r;
+  auto route = [&ctx](http::ParamSchema schema, ContextHandler fn) {
+    return bind_route(ctx, std::move(schema), fn);
   };
   const std::string base = "/admin/datastore/{store}";
   router.add(Method::Get, base + "/groups",

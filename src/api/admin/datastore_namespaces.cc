@@ -111,11 +111,8 @@ Result<json> delete_namespace(ApiContext& ctx, http::ApiCall& call) {
 }  // namespace
 
 void register_namespace_routes(http::Router& router, ApiContext& ctx) {
-  auto route = [&ctx](http::ParamSchema schema, Result<json> (*fn)(ApiContext&, http::ApiCall&)) {
-    http::Route r;
-    r.params = std::move(schema);
-    r.handler = [&ctx, fn](http::ApiCall& call) { return fn(ctx, call); };
-    return r;
+  auto route = [&ctx](http::ParamSchema schema, ContextHandler fn) {
+    return bind_route(ctx, std::move(schema), fn);
   };
   http::ParamSpec name = string_param(Opt::Required, 1, 32);
   name.check = [](const json& v) -> Status {

@@ -78,12 +78,9 @@ Result<json> scan_groups(ApiContext& ctx, http::ApiCall& call) {
 }  // namespace
 
 void register_remote_scan_routes(http::Router& router, ApiContext& ctx) {
-  auto route = [&ctx](http::ParamSchema schema, Result<json> (*fn)(ApiContext&, http::ApiCall&)) {
-    http::Route r;
-    r.params = std::move(schema);
-    r.permission = require_privs(ctx, "/remote/{name}", auth::kPrivRemoteAudit);
-    r.handler = [&ctx, fn](http::ApiCall& call) { return fn(ctx, call); };
-    return r;
+  auto route = [&ctx](http::ParamSchema schema, ContextHandler fn) {
+    return bind_route(ctx, std::move(schema), fn,
+                      require_privs(ctx, "/remote/{name}", auth::kPrivRemoteAudit));
   };
   const std::string base = "/config/remote/{name}/scan";
   auto store_schema = [] {

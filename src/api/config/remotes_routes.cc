@@ -97,13 +97,8 @@ http::ParamSchema props_schema(Opt required) {
 }  // namespace
 
 void register_remote_config_routes(http::Router& router, ApiContext& ctx) {
-  auto route = [&ctx](http::ParamSchema schema, PermissionRule rule,
-                      Result<json> (*fn)(ApiContext&, http::ApiCall&)) {
-    http::Route r;
-    r.params = std::move(schema);
-    r.permission = std::move(rule);
-    r.handler = [&ctx, fn](http::ApiCall& call) { return fn(ctx, call); };
-    return r;
+  auto route = [&ctx](http::ParamSchema schema, PermissionRule rule, ContextHandler fn) {
+    return bind_route(ctx, std::move(schema), fn, std::move(rule));
   };
   router.add(Method::Get, "/config/remote", route(http::ParamSchema{}, nullptr, list));
   router.add(Method::Post, "/config/remote",

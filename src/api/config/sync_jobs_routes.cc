@@ -231,11 +231,8 @@ http::ParamSchema props_schema(Opt required) {
 }  // namespace
 
 void register_sync_config_routes(http::Router& router, ApiContext& ctx) {
-  auto route = [&ctx](http::ParamSchema schema, Result<json> (*fn)(ApiContext&, http::ApiCall&)) {
-    http::Route r;
-    r.params = std::move(schema);
-    r.handler = [&ctx, fn](http::ApiCall& call) { return fn(ctx, call); };
-    return r;
+  auto route = [&ctx](http::ParamSchema schema, ContextHandler fn) {
+    return bind_route(ctx, std::move(schema), fn);
   };
   router.add(Method::Get, "/config/sync",
              route(http::ParamSchema{}.add("sync-direction", string_param(Opt::Optional)), list));

@@ -2,6 +2,11 @@
 // lives in the file of its resource collection.
 #pragma once
 
+#include <functional>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
 #include "http/router.h"
 
 namespace ferry::api {
@@ -9,6 +14,15 @@ struct ApiContext;
 }  // namespace ferry::api
 
 namespace ferry::api::internal {
+
+// A route handler of this module: the shared ApiContext plus the call.
+using ContextHandler = Result<nlohmann::json> (*)(ApiContext&, http::ApiCall&);
+
+// The Route that runs `fn(ctx, call)` on the blocking pool after checking `params` and, when
+// set, the method-level `permission` rule (otherwise any authenticated caller reaches the
+// handler, which does its own checks). `ctx` must outlive the router.
+http::Route bind_route(ApiContext& ctx, http::ParamSchema params, ContextHandler fn,
+                       std::function<Status(const http::ApiCall&)> permission = nullptr);
 
 void register_version_routes(http::Router& router, ApiContext& ctx);
 void register_ticket_routes(http::Router& router, ApiContext& ctx);

@@ -130,11 +130,8 @@ Result<json> run_verify(ApiContext& ctx, http::ApiCall& call) {
 }  // namespace
 
 void register_job_routes(http::Router& router, ApiContext& ctx) {
-  auto route = [&ctx](http::ParamSchema schema, Result<json> (*fn)(ApiContext&, http::ApiCall&)) {
-    http::Route r;
-    r.params = std::move(schema);
-    r.handler = [&ctx, fn](http::ApiCall& call) { return fn(ctx, call); };
-    return r;
+  auto route = [&ctx](http::ParamSchema schema, ContextHandler fn) {
+    return bind_route(ctx, std::move(schema), fn);
   };
   router.add(Method::Get, "/admin/sync",
              route(http::ParamSchema{}

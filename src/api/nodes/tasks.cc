@@ -217,11 +217,8 @@ http::ParamSchema upid_schema() {
 }  // namespace
 
 void register_task_routes(http::Router& router, ApiContext& ctx) {
-  auto route = [&ctx](http::ParamSchema schema, Result<json> (*fn)(ApiContext&, http::ApiCall&)) {
-    http::Route r;
-    r.params = std::move(schema);
-    r.handler = [&ctx, fn](http::ApiCall& call) { return fn(ctx, call); };
-    return r;
+  auto route = [&ctx](http::ParamSchema schema, ContextHandler fn) {
+    return bind_route(ctx, std::move(schema), fn);
   };
   http::ParamSchema list_schema;
   list_schema.add("node", node_param())

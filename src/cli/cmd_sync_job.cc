@@ -109,10 +109,10 @@ struct ListState {
 const std::vector<Column> kStatusColumns = {
     {"last-run-state", ""}, {"last-run-endtime", ""}, {"next-run", ""}};
 
+// The CLI names the option rather than the API parameter check.
 Result<api::SyncDirectionFilter> parse_direction_filter(std::string_view text) {
-  if (text == "pull") return api::SyncDirectionFilter::Pull;
-  if (text == "push") return api::SyncDirectionFilter::Push;
-  if (text == "all") return api::SyncDirectionFilter::All;
+  auto filter = api::parse_sync_direction_filter(text);
+  if (filter) return filter;
   return make_error(Errc::InvalidArgument,
                     "invalid parameter 'sync-direction': value '{}' is not one of pull, push, all",
                     text);

@@ -174,4 +174,14 @@ nlohmann::json to_json(const SyncJobConfig& job) {
   return internal::section_to_json(sync_type(), job.to_section());
 }
 
+Result<SyncDirectionFilter> parse_sync_direction_filter(std::string_view text) {
+  if (text == "pull") return SyncDirectionFilter::Pull;
+  if (text == "push") return SyncDirectionFilter::Push;
+  if (text == "all") return SyncDirectionFilter::All;
+  return make_error(Errc::InvalidArgument,
+                    "parameter verification failed - 'sync-direction': value '{}' is not one of "
+                    "pull, push, all",
+                    text);
+}
+
 }  // namespace ferry::api

@@ -80,6 +80,11 @@ struct SyncJobUpdateParams {
 // Which jobs list_sync_jobs returns (api.md §5.6 `sync-direction`: default pull).
 enum class SyncDirectionFilter { Pull, Push, All };
 
+// The `sync-direction` value of a list request: "pull", "push" or "all". InvalidArgument
+// `parameter verification failed - 'sync-direction': value '<text>' is not one of pull, push,
+// all` otherwise.
+Result<SyncDirectionFilter> parse_sync_direction_filter(std::string_view text);
+
 // Jobs in file order with the digest of sync.cfg. Errors: Corruption, Io, PermissionDenied.
 Result<WithDigest<std::vector<config::SyncJobConfig>>> list_sync_jobs(
     const config::ConfigDir& dir, const types::Authid& caller,

@@ -83,21 +83,11 @@ config::SyncJobConfig apply_for_access(config::SyncJobConfig job, const json& p,
   return job;
 }
 
-Result<SyncDirectionFilter> direction_filter(const json& p) {
-  const std::string d = opt_string(p, "sync-direction").value_or("pull");
-  if (d == "pull") return SyncDirectionFilter::Pull;
-  if (d == "push") return SyncDirectionFilter::Push;
-  if (d == "all") return SyncDirectionFilter::All;
-  return make_error(Errc::InvalidArgument,
-                    "parameter verification failed - 'sync-direction': value '{}' is not "
-                    "one of pull, push, all",
-                    d);
-}
-
 Result<json> list(ApiContext& ctx, http::ApiCall& call) {
   FERRY_TRY_ASSIGN(auto who, caller_of(call));
   FERRY_TRY_ASSIGN(auto info, user_info_of(ctx));
-  FERRY_TRY_ASSIGN(auto filter, direction_filter(call.params));
+  FERRY_TRY_ASSIGN(auto filter, parse_sync_direction_filter(
+                                    opt_string(call.params, "sync-direction").value_or("pull")));
   FERRY_TRY_ASSIGN(auto jobs, list_sync_jobs(ctx.config_dir, who, filter));
   json out = json::array();
   for (const config::SyncJobConfig& job : jobs.data) {

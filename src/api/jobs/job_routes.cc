@@ -48,21 +48,11 @@ jobs::JobStatus status_of(const ApiContext& ctx, std::string_view type, std::str
   return ctx.jobs->status(type, id, schedule);
 }
 
-Result<SyncDirectionFilter> direction_of(const json& p) {
-  const std::string d = opt_string(p, "sync-direction").value_or("pull");
-  if (d == "pull") return SyncDirectionFilter::Pull;
-  if (d == "push") return SyncDirectionFilter::Push;
-  if (d == "all") return SyncDirectionFilter::All;
-  return make_error(Errc::InvalidArgument,
-                    "parameter verification failed - 'sync-direction': value '{}' is not one of "
-                    "pull, push, all",
-                    d);
-}
-
 Result<json> list_sync(ApiContext& ctx, http::ApiCall& call) {
   FERRY_TRY_ASSIGN(auto who, caller_of(call));
   FERRY_TRY_ASSIGN(auto info, user_info_of(ctx));
-  FERRY_TRY_ASSIGN(auto direction, direction_of(call.params));
+  FERRY_TRY_ASSIGN(auto direction, parse_sync_direction_filter(
+                                       opt_string(call.params, "sync-direction").value_or("pull")));
   const auto store = opt_string(call.params, "store");
   FERRY_TRY_ASSIGN(auto jobs, list_sync_jobs(ctx.config_dir, who, direction));
   json out = json::array();

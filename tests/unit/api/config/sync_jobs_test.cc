@@ -62,6 +62,21 @@ TEST_F(SyncJobsTest, ReadBackNormalizesFiltersAndReportsDigest) {
   EXPECT_FAILS_WITH(read_sync_job(dir_, root_, "nope"), Errc::NotFound, "no such sync job 'nope'");
 }
 
+TEST(SyncDirectionFilterTest, ParsesTheThreeValuesAndNamesABadOne) {
+  EXPECT_EQ(parse_sync_direction_filter("pull"), SyncDirectionFilter::Pull);
+  EXPECT_EQ(parse_sync_direction_filter("push"), SyncDirectionFilter::Push);
+  EXPECT_EQ(parse_sync_direction_filter("all"), SyncDirectionFilter::All);
+  for (const char* bad : {"", "Pull", "sideways", "pull "}) {
+    auto r = parse_sync_direction_filter(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code(), Errc::InvalidArgument);
+    EXPECT_EQ(r.error().message(),
+              fmt::format("parameter verification failed - 'sync-direction': value '{}' is not "
+                          "one of pull, push, all",
+                          bad));
+  }
+}
+
 TEST_F(SyncJobsTest, ListFiltersByDirection) {
   ASSERT_TRUE(create_sync_job(dir_, root_, pbs2_local()));
   auto push = pbs2_local();

@@ -27,6 +27,7 @@
 #include "auth/user_config.h"
 #include "config/config_dir.h"
 #include "integration/manager_cli_harness.h"
+#include "support/ferryd_process.h"
 #include "support/store_temp_dir.h"
 
 extern char** environ;
@@ -40,67 +41,6 @@ using nlohmann::json;
 const std::string kClientBin = FERRY_BIN_DIR "/ferry-client";
 constexpr const char* kPassword = "client-secret";
 constexpr uint64_t kMiB = 1u << 20;
-
-// ferryd on 127.0.0.1 port 0 (the kernel picks; ferryd logs the port) with its stderr
-// captured; SIGKILLed at the end.
-class FerrydProcess {
- public:
-  explicit FerrydProcess(const std::filesystem::path& root) {
-    std::vector<std::string> args = {std::string(FERRY_BIN_DIR) + "/ferryd", "--config-dir",
-                                     (root / "etc").string(), "--listen", "127.0.0.1:0"};
-    int fds[2];
-    EXPECT_EQ(::pipe2(fds, O_CLOEXEC), 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
-    std::vector<std::string> env = {"FERRY_CERT_KEY_TYPE=ec-p256",
-                                    "FERRY_LOG_DIR=" + (root / "log").string(),
-                                    "FERRY_RUN_DIR=" + (root / "run").string(),
-                                    "FERRY_STATE_DIR=" + (root / "lib").string()};
-    for (char** e = environ; *e != nullptr; ++e) {
-      if (std::string_view(*e).rfind("FERRY_", 0) != 0) env.emplace_back(*e);
-    }
-    std::vector<char*> argv, envp;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    for (auto& e : env) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    EXPECT_EQ(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data()), 0);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    fd_ = fds[0];
-  }
-  ~FerrydProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (fd_ >= 0) ::close(fd_);
-  }
-
-  // The first group of `pattern` in stderr, waiting up to 20 s; "" on timeout.
-  std::string wait_for(const std::string& pattern) {
-    const std::regex re(pattern);
-    const auto end = std::chrono::steady_clock::now() + 20s;
-    while (std::chrono::steady_clock::now() < end) {
-      std::smatch m;
-      if (std::regex_search(log_, m, re)) return m[1].str();
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 200) <= 0) continue;
-      char buf[4096];
-      const ssize_t n = ::read(fd_, buf, sizeof buf);
-      if (n <= 0) break;
-      log_.append(buf, size_t(n));
-    }
-    return "";
-  }
-  const std::string& log() const { return log_; }
-
- private:
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  std::string log_;
-};
 
 std::string random_bytes(size_t size, uint64_t seed) {
   std::mt19937_64 rng(seed);
@@ -140,12 +80,12 @@ class ClientCliTest : public ::testing::Test {
     acl.auth_id = *types::Authid::parse("backup@pbs");
     ASSERT_TRUE(auth::AclConfig::update(cfg, acl));
 
-    ferryd_ = std::make_unique<FerrydProcess>(tmp_.path());
-    const std::string port = ferryd_->wait_for(R"(listening on https://127\.0\.0\.1:(\d+))");
-    ASSERT_FALSE(port.empty()) << ferryd_->log();
-    fingerprint_ = ferryd_->wait_for(R"(fingerprint \(sha256\): ([0-9a-f:]{95}))");
+    ferryd_ = std::make_unique<test::FerrydProcess>(test::FerrydOptions{
+        .config_dir = tmp_.path() / "etc", .var_dir = tmp_.path()});
+    ASSERT_EQ(ferryd_->start(), "");
+    fingerprint_ = ferryd_->fingerprint();
     ASSERT_FALSE(fingerprint_.empty()) << ferryd_->log();
-    repository_ = "backup@pbs@127.0.0.1:" + port + ":store1";
+    repository_ = "backup@pbs@127.0.0.1:" + std::to_string(ferryd_->port()) + ":store1";
     std::filesystem::create_directories(tmp_.path() / "scratch");
   }
 
@@ -169,7 +109,7 @@ class ClientCliTest : public ::testing::Test {
   std::filesystem::path path(const std::string& name) const { return tmp_.path() / name; }
 
   test::StoreTempDir tmp_;  // tmpfs when available: the chunk store has 65536 directories
-  std::unique_ptr<FerrydProcess> ferryd_;
+  std::unique_ptr<test::FerrydProcess> ferryd_;
   std::string fingerprint_;
   std::string repository_;
 };

@@ -32,6 +32,7 @@
 #include "http/certificate.h"
 #include "integration/api_harness.h"
 #include "integration/manager_cli_harness.h"
+#include "support/ferryd_process.h"
 #include "support/temp_dir.h"
 
 extern char** environ;
@@ -47,94 +48,11 @@ using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-// A running ferryd with its stderr captured; killed (SIGKILL) if the test did not stop it.
-class Ferryd {
- public:
-  Ferryd(const std::filesystem::path& config_dir, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {std::string(FERRY_BIN_DIR) + "/ferryd", "--config-dir",
-                                     config_dir.string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    if (extra.empty()) args.insert(args.end(), {"--listen", "127.0.0.1:0"});
-    int pipe_fds[2];
-    EXPECT_EQ(::pipe2(pipe_fds, O_CLOEXEC), 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    // Task logs, lock files and job states next to the config dir, never in /var or /run.
-    const auto var = config_dir.parent_path();
-    std::vector<std::string> env_store = {"FERRY_CERT_KEY_TYPE=ec-p256",
-                                          "FERRY_LOG_DIR=" + (var / "log").string(),
-                                          "FERRY_RUN_DIR=" + (var / "run").string(),
-                                          "FERRY_STATE_DIR=" + (var / "state").string()};
-    for (char** e = environ; *e != nullptr; ++e) {
-      if (std::string_view(*e).rfind("FERRY_", 0) != 0) env_store.emplace_back(*e);
-    }
-    std::vector<char*> envp;
-    for (auto& e : env_store) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    EXPECT_EQ(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data()), 0)
-        << argv[0];
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(pipe_fds[1]);
-    err_fd_ = pipe_fds[0];
-  }
-  ~Ferryd() {
-    if (pid_ > 0 && !exited_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (err_fd_ >= 0) ::close(err_fd_);
-  }
-
-  // Reads stderr until `pattern` matches (returns the first group) or `limit` passes ("").
-  std::string wait_for(const std::string& pattern, std::chrono::milliseconds limit = 10s) {
-    std::regex re(pattern);
-    auto end = std::chrono::steady_clock::now() + limit;
-    for (;;) {
-      std::smatch m;
-      if (std::regex_search(log_, m, re)) return m.size() > 1 ? m[1].str() : m[0].str();
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          end - std::chrono::steady_clock::now());
-      if (left.count() <= 0 || !read_some(left)) return "";
-    }
-  }
-  // Waits for the exit status (-1 on timeout).
-  int wait_exit(std::chrono::milliseconds limit) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        exited_ = true;
-        while (read_some(100ms)) {
-        }
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-    return -1;
-  }
-  void signal(int signo) { ::kill(pid_, signo); }
-  const std::string& log() const { return log_; }
-
- private:
-  bool read_some(std::chrono::milliseconds limit) {
-    pollfd p{err_fd_, POLLIN, 0};
-    if (::poll(&p, 1, int(limit.count())) <= 0) return false;
-    char buf[4096];
-    ssize_t n = ::read(err_fd_, buf, sizeof buf);
-    if (n <= 0) return false;
-    log_.append(buf, size_t(n));
-    return true;
-  }
-
-  pid_t pid_ = -1;
-  int err_fd_ = -1;
-  bool exited_ = false;
-  std::string log_;
-};
+// A ferryd on 127.0.0.1 port 0 with its var directories next to the config directory.
+test::FerrydProcess ferryd_for(const std::filesystem::path& config_dir, std::string listen = "") {
+  return test::FerrydProcess(test::FerrydOptions{
+      .config_dir = config_dir, .var_dir = config_dir.parent_path(), .listen = std::move(listen)});
+}
 
 struct Reply {
   int status = 0;
@@ -182,8 +100,6 @@ std::string plain_get(uint16_t port) {
   return out;
 }
 
-constexpr const char* kListening = R"(listening on https://127\.0\.0\.1:(\d+))";
-constexpr const char* kFingerprint = R"(fingerprint \(sha256\): ([0-9a-f:]{95}))";
 
 // ferry-manager <args> --config-dir <dir>; fails the test unless it succeeds.
 void manager(const std::filesystem::path& dir, std::vector<std::string> args,
@@ -207,11 +123,10 @@ std::string login(uint16_t port, const std::string& user, const std::string& pas
 TEST(FerrydServerTest, FirstStartCreatesCertificateAndServesTheAuthenticatedApi) {
   test::TempDir tmp;
   auto config = tmp / "etc" / "ferry";
-  Ferryd ferryd(config);
-  std::string port_text = ferryd.wait_for(kListening);
-  ASSERT_FALSE(port_text.empty()) << ferryd.log();
-  std::string fingerprint = ferryd.wait_for(kFingerprint);
-  uint16_t port = uint16_t(std::stoi(port_text));
+  auto ferryd = ferryd_for(config);
+  ASSERT_EQ(ferryd.start(), "");
+  const std::string fingerprint = ferryd.fingerprint();
+  const uint16_t port = ferryd.port();
 
   struct stat st {};
   ASSERT_EQ(::stat((config / "proxy.key").c_str(), &st), 0) << ferryd.log();
@@ -263,16 +178,16 @@ TEST(FerrydServerTest, SigtermStopsGracefullyAndRestartKeepsCertificate) {
   test::TempDir tmp;
   std::string first_fp;
   {
-    Ferryd ferryd(tmp / "etc");
-    ASSERT_FALSE(ferryd.wait_for(kListening).empty()) << ferryd.log();
-    first_fp = ferryd.wait_for(kFingerprint);
+    auto ferryd = ferryd_for(tmp / "etc");
+    ASSERT_EQ(ferryd.start(), "");
+    first_fp = ferryd.fingerprint();
     ferryd.signal(SIGTERM);
     EXPECT_EQ(ferryd.wait_exit(5s), 0) << ferryd.log();
     EXPECT_NE(ferryd.log().find("ferryd stopped"), std::string::npos) << ferryd.log();
   }
-  Ferryd again(tmp / "etc");
-  ASSERT_FALSE(again.wait_for(kListening).empty()) << again.log();
-  EXPECT_EQ(again.wait_for(kFingerprint), first_fp);
+  auto again = ferryd_for(tmp / "etc");
+  ASSERT_EQ(again.start(), "");
+  EXPECT_EQ(again.fingerprint(), first_fp);
   EXPECT_EQ(again.log().find("generated self-signed certificate"), std::string::npos)
       << again.log();
   again.signal(SIGINT);
@@ -281,7 +196,8 @@ TEST(FerrydServerTest, SigtermStopsGracefullyAndRestartKeepsCertificate) {
 
 TEST(FerrydServerTest, BadListenAddressFailsWithMessage) {
   test::TempDir tmp;
-  Ferryd ferryd(tmp / "etc", {"--listen", "localhost:8007"});
+  auto ferryd = ferryd_for(tmp / "etc", "localhost:8007");
+  ASSERT_EQ(ferryd.spawn(), "");
   EXPECT_EQ(ferryd.wait_exit(10s), 1) << ferryd.log();
   EXPECT_NE(ferryd.log().find("invalid listen address 'localhost:8007'"), std::string::npos)
       << ferryd.log();

@@ -168,6 +168,8 @@ class SyncServerFixture : public ::testing::Test {
   }
 
   // Every snapshot directory of the target (all namespaces) verifies (a partial one would not).
+  // Verification records its state in the manifests: compare bytes (expect_synced_identical)
+  // before this.
   void expect_only_complete_snapshots() {
     auto namespaces = dst_->list_namespaces({}, 7);
     ASSERT_TRUE(namespaces) << namespaces.error().to_string();
@@ -185,6 +187,41 @@ class SyncServerFixture : public ::testing::Test {
         }
       }
     }
+  }
+
+  // Every snapshot of source namespace `src_ns` that the target has in `dst_ns` holds the same
+  // files with the same bytes (manifest, indexes, blobs); only the protection marker and the
+  // client log are not synced (§8, J1). Returns how many snapshots were compared.
+  size_t expect_synced_identical(std::string_view src_ns = "", std::string_view dst_ns = "") {
+    namespace fs = std::filesystem;
+    size_t compared = 0;
+    auto groups = src_->list_groups(ns(src_ns));
+    EXPECT_TRUE(groups) << groups.error().to_string();
+    if (!groups) return 0;
+    for (const auto& g : *groups) {
+      auto snaps = src_->list_snapshots(ns(src_ns), g);
+      if (!snaps) continue;
+      for (const auto& s : *snaps) {
+        const fs::path from = src_->snapshot_path(ns(src_ns), s.dir);
+        const fs::path to = dst_->snapshot_path(ns(dst_ns), s.dir);
+        if (!fs::exists(to)) continue;
+        ++compared;
+        for (const auto& e : fs::directory_iterator(from)) {
+          const std::string name = e.path().filename().string();
+          if (name == ".protected" || name == "client.log.blob") {
+            EXPECT_FALSE(fs::exists(to / name)) << to / name << " must not be synced";
+            continue;
+          }
+          EXPECT_EQ(read_whole_file(to / name), read_whole_file(e.path()))
+              << "differs after sync: " << to / name;
+        }
+        for (const auto& e : fs::directory_iterator(to)) {
+          EXPECT_TRUE(fs::exists(from / e.path().filename()))
+              << "extra file after sync: " << e.path();
+        }
+      }
+    }
+    return compared;
   }
 
   // `ferry-manager <args> --config-dir dst_etc_` with the target's var directories.

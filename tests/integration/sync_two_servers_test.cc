@@ -43,6 +43,7 @@ TEST_F(SyncTwoServersTest, FullSyncThenANoOpRerunTransfersNoChunk) {
   EXPECT_EQ(r->errors, 0u) << log_.text();
   EXPECT_EQ(r->snapshots, 3u);
   EXPECT_GT(r->chunks_downloaded, 0u);
+  EXPECT_EQ(expect_synced_identical(), 3u);
   expect_only_complete_snapshots();
   for (auto [g, k] : {std::pair{"vm/100", 1}, {"vm/100", 2}, {"ct/200", 1}}) {
     EXPECT_TRUE(target_has("", g, t(k))) << g << " " << k;

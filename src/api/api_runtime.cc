@@ -19,6 +19,13 @@ ApiRuntime::Options ApiRuntime::defaults(const std::filesystem::path& config_dir
                  env_or("FERRY_STATE_DIR", "/var/lib/ferry") / "jobstates"};
 }
 
+Result<std::optional<std::chrono::milliseconds>> ApiRuntime::scheduler_tick_from_env() {
+  const char* v = std::getenv(kSchedulerTickEnv);
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  FERRY_TRY_ASSIGN(auto tick, with_context(jobs::parse_tick_interval(v), "{}", kSchedulerTickEnv));
+  return tick;
+}
+
 Result<std::unique_ptr<ApiRuntime>> ApiRuntime::open(const Options& options, const Clock& clock) {
   std::unique_ptr<ApiRuntime> rt(new ApiRuntime());
   const config::ConfigDir dir(options.config_dir);
@@ -34,6 +41,7 @@ Result<std::unique_ptr<ApiRuntime>> ApiRuntime::open(const Options& options, con
   jopts.state_dir =
       options.job_state_dir.empty() ? options.log_dir / "jobstates" : options.job_state_dir;
   DatastoreCache* cache = &rt->context_->datastores;
+  jopts.scheduler.tick_interval = options.scheduler_tick;
   jopts.lookup_datastore = [cache](std::string_view name) { return cache->lookup(name); };
   rt->jobs_ = std::make_unique<services::JobService>(std::move(jopts), *rt->tasks_, clock);
   rt->context_->jobs = rt->jobs_.get();

@@ -1,8 +1,10 @@
 // ApiRuntime: ferryd's REST API in one object (see router_setup.h for the routes).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "api/router_setup.h"
 #include "common/clock.h"
@@ -40,12 +42,21 @@ class ApiRuntime {
     std::filesystem::path run_dir;  // datastore manifest locks in <run_dir>/locks
     // Job-state files ({type}-{id}.json); empty = <log_dir>/jobstates.
     std::filesystem::path job_state_dir = {};
+    // Test only: the scheduler ticks every this long instead of every full minute
+    // (jobs::SchedulerOptions::tick_interval); unset in production.
+    std::optional<std::chrono::milliseconds> scheduler_tick = std::nullopt;
   };
   // log_dir from $FERRY_LOG_DIR (default /var/log/ferry), run_dir from $FERRY_RUN_DIR
   // (default /run/ferry), job_state_dir $FERRY_STATE_DIR/jobstates (default
   // /var/lib/ferry/jobstates): PBS's /var/log/proxmox-backup, /run/proxmox-backup and
   // /var/lib/proxmox-backup/jobstates.
   static Options defaults(const std::filesystem::path& config_dir);
+
+  // The test-only fast scheduler tick from $FERRY_SCHEDULER_TICK_MS (kSchedulerTickEnv):
+  // nullopt when unset or empty, else milliseconds in 100..60000 (jobs::parse_tick_interval).
+  // Errors: InvalidArgument naming the variable and the value. Reads the environment only.
+  static Result<std::optional<std::chrono::milliseconds>> scheduler_tick_from_env();
+  static constexpr const char* kSchedulerTickEnv = "FERRY_SCHEDULER_TICK_MS";
 
   // Errors: those of AuthContext::open (key files) and TaskRegistry::open. Blocks.
   static Result<std::unique_ptr<ApiRuntime>> open(const Options& options,

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <condition_variable>
 #include <mutex>
 
@@ -15,7 +16,32 @@ void report_error(TickReport& report, std::string message) {
   report.errors.push_back(std::move(message));
 }
 
+// Sleeps for `duration` or until a stop request; false when stopped.
+bool interruptible_sleep(std::stop_token& stop, std::chrono::milliseconds duration) {
+  std::mutex mu;
+  std::condition_variable_any cv;
+  std::unique_lock lock(mu);
+  // Nothing but a stop request notifies: this is an interruptible sleep.
+  cv.wait_for(lock, stop, duration, [] { return false; });
+  return !stop.stop_requested();
+}
+
 }  // namespace
+
+Result<std::chrono::milliseconds> parse_tick_interval(std::string_view text) {
+  int64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) {
+    return make_error(Errc::InvalidArgument,
+                      "invalid tick interval '{}': not a number of milliseconds", text);
+  }
+  if (value < kMinTickInterval.count() || value > kMaxTickInterval.count()) {
+    return make_error(Errc::InvalidArgument, "invalid tick interval '{}': must be {}..{} ms",
+                      text, kMinTickInterval.count(), kMaxTickInterval.count());
+  }
+  return std::chrono::milliseconds(value);
+}
 
 void Scheduler::evaluate(JobRunner& runner, const ScheduledJob& job, int64_t now,
                          TickReport& report) {
@@ -69,22 +95,24 @@ TickReport Scheduler::tick(int64_t now) {
   return report;
 }
 
-void Scheduler::run(std::stop_token stop) {
-  std::mutex mu;
-  std::condition_variable_any cv;
-  while (!stop.stop_requested()) {
-    auto now = clock_.now();
-    auto epoch_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+bool Scheduler::sleep_to_next_minute(std::stop_token& stop) {
+  for (;;) {
+    auto epoch_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        clock_.now().time_since_epoch())
+                        .count();
     int64_t next_minute = (epoch_ms / 60000 + 1) * 60;
-    auto sleep = std::chrono::milliseconds(next_minute * 1000 - epoch_ms);
-    {
-      std::unique_lock lock(mu);
-      // Nothing but a stop request notifies: this is an interruptible sleep.
-      cv.wait_for(lock, stop, sleep, [] { return false; });
+    if (!interruptible_sleep(stop, std::chrono::milliseconds(next_minute * 1000 - epoch_ms))) {
+      return false;
     }
-    if (stop.stop_requested()) break;
-    if (clock_.epoch() < next_minute) continue;  // woke early: sleep the rest
+    if (clock_.epoch() >= next_minute) return true;  // else woke early: sleep the rest
+  }
+}
+
+void Scheduler::run(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    const bool due = options_.tick_interval ? interruptible_sleep(stop, *options_.tick_interval)
+                                            : sleep_to_next_minute(stop);
+    if (!due) break;
     tick(clock_.epoch());
   }
 }

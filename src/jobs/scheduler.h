@@ -17,6 +17,12 @@
 // once, and its reference becomes that run's start time. Configuration is re-read (list_jobs)
 // every tick; every error is logged and the loop continues.
 //
+// Test-only fast tick (SchedulerOptions::tick_interval, ferryd's FERRY_SCHEDULER_TICK_MS): run()
+// ticks every N ms instead of at full minutes, still with the real `clock` and unchanged rules,
+// so schedules with seconds (`*:*:0/4`) fire within seconds. Since a finished or running job's
+// reference is its start time and the next event lies strictly after it, ticking several times
+// within one second never starts a job twice.
+//
 // Thread-safety: tick() and run() must not run concurrently (one scheduler thread); runners
 // are called on that thread. The registered runners, the state store and the clock must
 // outlive the scheduler.
@@ -24,11 +30,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
+#include "common/result.h"
 #include "jobs/job_runner.h"
 #include "jobs/job_state.h"
 #include "jobs/upid.h"
@@ -38,7 +47,17 @@ namespace ferry::jobs {
 struct SchedulerOptions {
   // How long a due job waits for its lock (§4: 10 s). Tests use less.
   std::chrono::milliseconds lock_timeout = JobStateStore::kLockTimeout;
+  // Test only: tick every this long (after the previous tick ended) instead of at every full
+  // minute. Must lie in [kMinTickInterval, kMaxTickInterval] (parse_tick_interval checks).
+  std::optional<std::chrono::milliseconds> tick_interval = std::nullopt;
 };
+
+inline constexpr std::chrono::milliseconds kMinTickInterval{100};
+inline constexpr std::chrono::milliseconds kMaxTickInterval{60000};
+
+// Parses a tick interval: decimal milliseconds in [kMinTickInterval, kMaxTickInterval].
+// Errors: InvalidArgument `invalid tick interval '{text}': ...`. Pure.
+Result<std::chrono::milliseconds> parse_tick_interval(std::string_view text);
 
 // What one tick did (for tests and diagnostics; everything is also logged).
 struct TickReport {
@@ -64,10 +83,15 @@ class Scheduler {
   TickReport tick(int64_t now);
 
   // The daemon loop: sleeps until the next full minute of `clock` (epoch seconds divisible by
-  // 60), ticks, and repeats until `stop` is requested (which also interrupts the sleep).
+  // 60), or for `tick_interval` when set, ticks at clock_.epoch(), and repeats until `stop` is
+  // requested (which also interrupts the sleep).
   void run(std::stop_token stop);
 
+  const SchedulerOptions& options() const { return options_; }
+
  private:
+  // Sleeps until the next full minute of clock_; false when stopped first.
+  bool sleep_to_next_minute(std::stop_token& stop);
   void evaluate(JobRunner& runner, const ScheduledJob& job, int64_t now, TickReport& report);
 
   const Clock& clock_;

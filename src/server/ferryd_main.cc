@@ -9,7 +9,9 @@
 // stderr; the startup line names the URL(s) and the certificate fingerprint. Task logs go to
 // $FERRY_LOG_DIR (default /var/log/ferry), lock files to $FERRY_RUN_DIR (default /run/ferry),
 // job states to $FERRY_STATE_DIR/jobstates (default /var/lib/ferry). The job scheduler runs
-// while the server runs; SIGTERM stops it, aborts running tasks and waits for them.
+// while the server runs; SIGTERM stops it, aborts running tasks and waits for them. Test only:
+// $FERRY_SCHEDULER_TICK_MS (100..60000) makes the scheduler tick every N ms instead of every
+// minute (docs/design/jobs.md); an invalid value fails the start.
 #include <signal.h>
 #include <unistd.h>
 
@@ -99,7 +101,11 @@ int run(const Args& args) {
   auto tls = prepare_tls(config_dir);
   if (!tls) return fail(tls.error());
 
-  auto api = api::ApiRuntime::open(api::ApiRuntime::defaults(config_dir));
+  auto runtime_options = api::ApiRuntime::defaults(config_dir);
+  auto tick = api::ApiRuntime::scheduler_tick_from_env();  // test only
+  if (!tick) return fail(tick.error());
+  runtime_options.scheduler_tick = *tick;
+  auto api = api::ApiRuntime::open(runtime_options);
   if (!api) return fail(api.error());
 
   http::BlockingPool pool(args.blocking_threads);

@@ -29,6 +29,10 @@ JobService::~JobService() {
 
 void JobService::start() {
   if (thread_.joinable()) return;
+  if (const auto& every = scheduler_.options().tick_interval) {
+    spdlog::warn("job scheduler ticks every {} ms instead of every minute (test only)",
+                 every->count());
+  }
   thread_ = std::jthread([this](std::stop_token stop) { scheduler_.run(stop); });
 }
 

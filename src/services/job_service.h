@@ -44,7 +44,7 @@ struct JobServiceOptions {
   std::filesystem::path state_dir;  // job-state files (PBS: /var/lib/proxmox-backup/jobstates)
   DatastoreLookup lookup_datastore;
   bool notifications = true;  // false: no webhook posts, no failure log lines
-  jobs::SchedulerOptions scheduler;
+  jobs::SchedulerOptions scheduler;  // tick_interval: test only (ferryd's FERRY_SCHEDULER_TICK_MS)
 };
 
 class JobService {
@@ -55,7 +55,8 @@ class JobService {
   JobService(const JobService&) = delete;
   JobService& operator=(const JobService&) = delete;
 
-  // Starts the scheduler thread (jobs::Scheduler::run). Idempotent.
+  // Starts the scheduler thread (jobs::Scheduler::run); logs a warning when the test-only
+  // fast tick (options.scheduler.tick_interval) is set. Idempotent.
   void start();
   // Stops the scheduler thread and waits for it (a tick in progress finishes first; tasks it
   // started keep running). Idempotent.

@@ -1,10 +1,12 @@
 // Scheduler with a ManualClock (jobs-and-schedules.md §2–§4, sync-test-cases.md M1–M5, M8).
 #include "jobs/scheduler.h"
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -345,6 +347,126 @@ TEST(SchedulerRunTest, RunLoopStopsWhenRequested) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }  // jthread requests stop and joins
   EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(5));
+}
+
+TEST(ParseTickIntervalTest, AcceptsMillisecondsWithinBoundsOnly) {
+  for (auto [text, ms] : {std::pair{"100", 100}, {"250", 250}, {"60000", 60000}}) {
+    auto r = parse_tick_interval(text);
+    ASSERT_TRUE(r.has_value()) << text << ": " << r.error().to_string();
+    EXPECT_EQ(r->count(), ms) << text;
+  }
+  for (const char* text : {"", "99", "0", "-100", "60001", "abc", "100ms", " 100", "1e3",
+                           "99999999999999999999"}) {
+    auto r = parse_tick_interval(text);
+    ASSERT_FALSE(r.has_value()) << "accepted '" << text << "'";
+    EXPECT_EQ(r.error().code(), Errc::InvalidArgument) << text;
+    EXPECT_NE(r.error().to_string().find("invalid tick interval '" + std::string(text) + "'"),
+              std::string::npos)
+        << r.error().to_string();
+  }
+}
+
+// A clock the test moves while the scheduler thread reads it.
+class SharedManualClock final : public Clock {
+ public:
+  explicit SharedManualClock(int64_t epoch) : epoch_(epoch) {}
+  std::chrono::system_clock::time_point now() const override {
+    return std::chrono::system_clock::time_point(std::chrono::seconds(epoch_.load()));
+  }
+  void set_epoch(int64_t epoch) { epoch_ = epoch; }
+
+ private:
+  std::atomic<int64_t> epoch_;
+};
+
+// A "syncjob" runner safe to observe from the test thread while run() calls it.
+class CountingRunner final : public JobRunner {
+ public:
+  CountingRunner(TaskRegistry& registry, std::string schedule)
+      : registry_(registry), schedule_(std::move(schedule)) {}
+  std::string job_type() const override { return "syncjob"; }
+  Result<std::vector<ScheduledJob>> list_jobs() override {
+    ++ticks;
+    return std::vector<ScheduledJob>{{"j1", schedule_}};
+  }
+  Result<Upid> start(const ScheduledJob& job, Job&& lock, const JobTrigger& trigger) override {
+    auto upid = spawn_job_task(registry_, std::move(lock), "syncjob", job.id, trigger.auth_id,
+                               [](TaskContext&) -> Status { return ok(); });
+    if (upid) {
+      std::lock_guard l(mu_);
+      starts_.push_back(*upid);
+    }
+    return upid;
+  }
+  std::vector<Upid> starts() const {
+    std::lock_guard l(mu_);
+    return starts_;
+  }
+  std::atomic<int> ticks{0};
+
+ private:
+  TaskRegistry& registry_;
+  const std::string schedule_;
+  mutable std::mutex mu_;
+  std::vector<Upid> starts_;
+};
+
+// Polls `done` every 5 ms for up to 5 s.
+template <typename F>
+bool eventually(F done) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+TEST(SchedulerRunTest, TickIntervalTicksEveryIntervalWithTheSameRules) {
+  test_util::ScopedTimeZone tz("UTC0");
+  test::TempDir dir;
+  SharedManualClock clock(test_util::at("2024-06-05T10:17:23Z"));
+  TaskRegistryOptions o;
+  o.log_root = dir / "tasks";
+  o.node = "pbs1";
+  o.clock = &clock;
+  auto registry = TaskRegistry::open(o);
+  ASSERT_TRUE(registry.has_value()) << registry.error().to_string();
+  JobStateStore store(dir / "jobstates", clock, **registry);
+  ASSERT_TRUE(store.create("syncjob", "j1"));  // created at 10:17:23
+  CountingRunner runner(**registry, "*:*:0/5");
+  SchedulerOptions options;
+  options.lock_timeout = std::chrono::milliseconds(20);
+  options.tick_interval = std::chrono::milliseconds(100);
+  Scheduler scheduler(clock, store, options);
+  scheduler.add_runner(runner);
+  auto ticks_pass = [&](int n) {
+    const int from = runner.ticks.load();
+    return eventually([&] { return runner.ticks.load() >= from + n; });
+  };
+  {
+    std::jthread loop([&](std::stop_token stop) { scheduler.run(stop); });
+    // The clock stands still within minute 10:17 and the loop still ticks: not due before :25.
+    ASSERT_TRUE(ticks_pass(3)) << "no ticks every 100 ms";
+    EXPECT_TRUE(runner.starts().empty());
+    clock.set_epoch(test_util::at("2024-06-05T10:17:25Z"));
+    ASSERT_TRUE(eventually([&] { return runner.starts().size() == 1; }));
+    const Upid first = runner.starts()[0];
+    EXPECT_EQ(first.starttime, test_util::at("2024-06-05T10:17:25Z")) << show(first.starttime);
+    ASSERT_TRUE((*registry)->wait(first));
+    // Many ticks within the same second: the reference is the run's start, nothing more is due.
+    ASSERT_TRUE(ticks_pass(3));
+    EXPECT_EQ(runner.starts().size(), 1u);
+    clock.set_epoch(test_util::at("2024-06-05T10:17:31Z"));  // :30 passed: one run, no queue
+    ASSERT_TRUE(eventually([&] { return runner.starts().size() == 2; }));
+    ASSERT_TRUE((*registry)->wait(runner.starts()[1]));
+    ASSERT_TRUE(ticks_pass(3));
+    EXPECT_EQ(runner.starts().size(), 2u);
+  }  // jthread requests stop and joins
+  auto state = store.read("syncjob", "j1");
+  ASSERT_TRUE(state.has_value());
+  EXPECT_EQ(state->kind, JobState::Kind::Finished);
+  EXPECT_EQ(state->upid, runner.starts()[1].to_string());
 }
 
 }  // namespace

@@ -149,8 +149,9 @@ class JobStateStore {
   // A deleted job: removes the state file and its lock file; missing files are fine.
   Status remove(std::string_view job_type, std::string_view job_id) const;
 
-  // The schedule changed (§3.4): unless the job runs (lock not free within `timeout`, or state
-  // started), created → created at now, finished → `updated` = now. A missing file becomes
+  // The schedule changed (§3.4): unless the job runs (lock not free within `timeout`),
+  // created → created at now, finished → `updated` = now; started with the lock free (the run's
+  // process died) → finished as read by §3.3 with `updated` = now. A missing file becomes
   // created at now. Returns whether the state was updated. Errors: InvalidArgument, Io.
   Result<bool> schedule_changed(std::string_view job_type, std::string_view job_id,
                                 std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) const;

@@ -35,6 +35,14 @@ Status write_state(const std::filesystem::path& path, const JobState& state) {
                       "write job state '{}'", path.string());
 }
 
+// §3.3: a started run whose task no longer runs here, as finished with the end state from its
+// task log (unknown at the task's start when the log has none). `started.upid` parses.
+JobState finished_from_log(const TaskRegistry& tasks, const JobState& started) {
+  auto upid = Upid::parse(started.upid);
+  auto end = read_task_state_from_log(tasks.log_path(*upid), upid->starttime);
+  return JobState::finished(started.upid, end ? *end : TaskState::unknown(upid->starttime));
+}
+
 }  // namespace
 
 Status Job::write(const JobState& state) { return write_state(path_, state); }
@@ -112,8 +120,7 @@ Result<JobState> JobStateStore::read(std::string_view type, std::string_view id)
   if (state->kind != JobState::Kind::Started) return state;
   auto upid = Upid::parse(state->upid);  // checked by read_file
   if (tasks_.is_active_here(*upid)) return state;
-  auto end = read_task_state_from_log(tasks_.log_path(*upid), upid->starttime);
-  return JobState::finished(state->upid, end ? *end : TaskState::unknown(upid->starttime));
+  return finished_from_log(tasks_, *state);
 }
 
 Status JobStateStore::create(std::string_view type, std::string_view id) const {
@@ -140,7 +147,11 @@ Result<bool> JobStateStore::schedule_changed(std::string_view type, std::string_
   JobState state = read ? *read : JobState::created(now);
   switch (state.kind) {
     case JobState::Kind::Started:
-      return false;
+      // We hold the lock, which a run keeps until it recorded its end: this run's process
+      // died (a crash). Read it as finished (§3.3), as PBS's update does, and reset that.
+      state = finished_from_log(tasks_, state);
+      state.updated = now;
+      break;
     case JobState::Kind::Created:
       state = JobState::created(now);
       break;

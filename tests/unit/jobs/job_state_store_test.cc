@@ -182,10 +182,27 @@ TEST_F(JobStateStoreTest, ScheduleChangeResetsTheReference) {
     EXPECT_EQ(*store_->schedule_changed("syncjob", "j1"), false);
   }
   EXPECT_EQ(read().updated, kT0 + 100);
-  // Started (without lock, e.g. another process) → unchanged.
+  // Started while the run holds the lock → unchanged.
   write_state(JobState::started(kDeadUpid).to_json());
-  EXPECT_EQ(*store_->schedule_changed("syncjob", "j1"), false);
+  {
+    auto job = store_->acquire("syncjob", "j1");
+    ASSERT_TRUE(job.has_value());
+    EXPECT_EQ(*store_->schedule_changed("syncjob", "j1"), false);
+  }
   EXPECT_NE(state_file().find("started"), std::string::npos);
+}
+
+TEST_F(JobStateStoreTest, ScheduleChangeAfterACrashedRunResetsTheReference) {
+  // The run's process died (no lock holder, no task here): read as finished unknown (§3.3)
+  // and reset like any finished run, as PBS's update does. Without the reset the scheduler
+  // would count from the crashed run's start and run the job at once, on the new schedule's
+  // first tick rather than its first event.
+  write_state(JobState::started(kDeadUpid).to_json());
+  clock_.advance(std::chrono::seconds(500));
+  EXPECT_EQ(*store_->schedule_changed("syncjob", "j1"), true);
+  const JobState expected = JobState::finished(kDeadUpid, TaskState::unknown(kT0), kT0 + 500);
+  EXPECT_EQ(state_file(), expected.to_json());
+  EXPECT_EQ(*last_run_time(read()), kT0 + 500);
 }
 
 TEST_F(JobStateStoreTest, JobTaskHoldsTheLockAndRecordsItsRun) {

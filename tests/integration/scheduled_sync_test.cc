@@ -8,7 +8,7 @@
 // schedule, the next run finds nothing new; ferryd killed (SIGKILL) during a rate-limited
 // scheduled run: after the restart the task is stopped with status `unknown`, /admin/sync shows
 // it, the target has no finished partial snapshot (at most an unfinished directory without
-// manifest), and the next scheduled run completes the data.
+// manifest), and the next scheduled run completes the data. An invalid tick value stops ferryd.
 //
 // The target store is compared on disk only after the target ferryd stopped (no writer left).
 #include <signal.h>
@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "jobs/upid.h"
+#include "support/temp_dir.h"
 #include "sync_fixture.h"
 
 namespace ferry {
@@ -288,6 +289,22 @@ TEST_F(ScheduledSyncTest, KilledDuringAScheduledRunTheTaskIsUnknownAndTheNextRun
   reopen_target_store();
   EXPECT_EQ(expect_synced_identical(), 2u);
   expect_only_complete_snapshots();
+}
+
+// The fast tick is for tests only and checked strictly: a bad value stops ferryd at startup.
+TEST(ScheduledSyncStartupTest, InvalidTickIntervalFailsTheStartNamingTheVariable) {
+  for (const char* value : {"50", "60001", "fast"}) {
+    test::TempDir tmp;
+    test::FerrydProcess ferryd(test::FerrydOptions{.config_dir = tmp / "etc",
+                                                   .var_dir = tmp / "var",
+                                                   .env = {{"FERRY_SCHEDULER_TICK_MS", value}}});
+    ASSERT_EQ(ferryd.spawn(), "");
+    EXPECT_EQ(ferryd.wait_exit(10s), 1) << value << "\n" << ferryd.log();
+    EXPECT_NE(ferryd.log().find(std::string("FERRY_SCHEDULER_TICK_MS: invalid tick interval '") +
+                                value + "'"),
+              std::string::npos)
+        << ferryd.log();
+  }
 }
 
 }  // namespace

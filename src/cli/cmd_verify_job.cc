@@ -11,6 +11,7 @@
 #include "api/config/verify_jobs.h"
 #include "cli/internal/args.h"
 #include "cli/internal/command.h"
+#include "cli/internal/local_job_states.h"
 #include "cli/internal/local_jobs.h"
 #include "cli/output.h"
 #include "services/verification.h"
@@ -70,7 +71,8 @@ struct ListState {
 
 Result<std::string> run_create(const Context& ctx, const CreateState& s) {
   FERRY_TRY(s.args.status());
-  FERRY_TRY(api::create_verify_job(ctx.config_dir, ctx.caller, s.params));
+  const auto states = LocalJobStates::open(ctx);
+  FERRY_TRY(api::create_verify_job(ctx.config_dir, ctx.caller, s.params, states.get()));
   return format_nothing(ctx.format);
 }
 
@@ -103,13 +105,15 @@ Result<std::string> run_show(const Context& ctx, const IdState& s) {
 
 Result<std::string> run_update(const Context& ctx, const UpdateState& s) {
   FERRY_TRY(s.args.status());
-  FERRY_TRY(api::update_verify_job(ctx.config_dir, ctx.caller, s.id, s.params));
+  const auto states = LocalJobStates::open(ctx);
+  FERRY_TRY(api::update_verify_job(ctx.config_dir, ctx.caller, s.id, s.params, states.get()));
   return format_nothing(ctx.format);
 }
 
 Result<std::string> run_remove(const Context& ctx, const IdState& s) {
   FERRY_TRY(s.args.status());
-  FERRY_TRY(api::delete_verify_job(ctx.config_dir, ctx.caller, s.id, s.digest));
+  const auto states = LocalJobStates::open(ctx);
+  FERRY_TRY(api::delete_verify_job(ctx.config_dir, ctx.caller, s.id, s.digest, states.get()));
   return format_nothing(ctx.format);
 }
 

@@ -8,9 +8,11 @@
 
 #include <array>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "common/fs.h"
 #include "support/datastore_builder.h"
@@ -60,6 +62,12 @@ class JobsCliTest : public ::testing::Test {
     const int st = ::pclose(p);
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     return r;
+  }
+
+  // The job's state file as ferryd's scheduler reads it ("<missing>" when there is none).
+  std::string state(const std::string& file) const {
+    auto text = fs::read_text_file(dir_.path() / "lib" / "jobstates" / file, 4096);
+    return text ? *text : "<missing>";
   }
 
   test::StoreTempDir dir_;
@@ -163,6 +171,54 @@ TEST_F(JobsCliTest, VerifyJobCrudAndRun) {
   ASSERT_EQ(manager("verify-job remove verify1").status, 0);
   r = manager("verify-job list --output-format json");
   EXPECT_EQ(r.out, "[]\n");
+}
+
+// The CLI's config edits keep the job state in step like the API's (sync-test-cases.md M7/M8):
+// a created state on create, `updated` set by a schedule change after a finished run, no change
+// for a comment-only edit (Ferry's rule, docs/design/sync.md S10), no state left on remove.
+TEST_F(JobsCliTest, ConfigEditsFromTheCliKeepTheJobStateInStep) {
+  struct Case {
+    std::string group, id, create, file;
+  };
+  const std::vector<Case> cases = {
+      {"sync-job", "job1", "", "syncjob-job1.json"},
+      {"verify-job", "verify1", "verify-job create verify1 --store dst --schedule daily",
+       "verificationjob-verify1.json"}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.group);
+    if (!c.create.empty()) {
+      ASSERT_EQ(manager(c.create).status, 0);
+    }
+    const nlohmann::json created = nlohmann::json::parse(state(c.file), nullptr, false);
+    ASSERT_TRUE(created.contains("created")) << state(c.file);
+    EXPECT_NEAR(created["created"]["time"].get<double>(), double(std::time(nullptr)), 60.0);
+
+    CliRun r = manager(c.group + " run " + c.id);
+    ASSERT_EQ(r.status, 0) << r.out;
+    const std::string finished = state(c.file);
+    ASSERT_TRUE(finished.starts_with("{\"finished\":{\"upid\":\"UPID:")) << finished;
+    ASSERT_TRUE(finished.ends_with("}},\"updated\":null}}")) << finished;
+
+    ASSERT_EQ(manager(c.group + " update " + c.id + " --comment 'only the comment'").status, 0);
+    EXPECT_EQ(state(c.file), finished) << "a comment-only edit keeps the reference time";
+
+    const int64_t before = std::time(nullptr);
+    r = manager(c.group + " update " + c.id + " --schedule 12:00");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(r.out, "");
+    const std::string updated = state(c.file);
+    const std::string prefix = finished.substr(0, finished.size() - std::string("null}}").size());
+    ASSERT_TRUE(updated.starts_with(prefix)) << updated;
+    const int64_t at = std::stoll(updated.substr(prefix.size()));
+    EXPECT_GE(at, before) << updated;
+    EXPECT_LE(at, std::time(nullptr)) << updated;
+    EXPECT_EQ(updated, prefix + std::to_string(at) + "}}");
+
+    ASSERT_EQ(manager(c.group + " remove " + c.id).status, 0);
+    EXPECT_EQ(state(c.file), "<missing>");
+    const std::string lock = c.file.substr(0, c.file.size() - 5) + ".lck";
+    EXPECT_FALSE(std::filesystem::exists(dir_.path() / "lib" / "jobstates" / lock)) << lock;
+  }
 }
 
 }  // namespace

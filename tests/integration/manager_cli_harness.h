@@ -120,16 +120,27 @@ class ManagerFixture : public ::testing::Test {
   std::filesystem::path config_dir() const { return tmp_.path() / "etc"; }
   std::filesystem::path data_dir() const { return tmp_.path() / "data"; }
   std::filesystem::path root() const { return tmp_.path(); }
+  // The task logs, run and job-state directories the runs get (never the host's /var); outside
+  // root(), so snapshot_tree(root()) sees config and data only.
+  std::filesystem::path var_dir() const { return var_.path(); }
+  std::filesystem::path job_state_dir() const { return var_dir() / "state" / "jobstates"; }
 
-  // ferry-manager <args> --config-dir <tmp>/etc, with FERRY_CONFIG_DIR unset and TZ=UTC
-  // (`env` adds or overrides variables).
+  // ferry-manager <args> --config-dir <tmp>/etc, with FERRY_CONFIG_DIR unset, TZ=UTC and
+  // FERRY_LOG_DIR/RUN_DIR/STATE_DIR below var_dir() (`env` adds or overrides variables).
   RunResult manager(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), kManagerBin);
     args.push_back("--config-dir");
     args.push_back(config_dir().string());
     env.emplace("FERRY_CONFIG_DIR", "");
     env.emplace("TZ", "UTC");
+    add_var_dirs(env);
     return run_process(args, env, scratch_.path());
+  }
+
+  void add_var_dirs(std::map<std::string, std::string>& env) const {
+    env.emplace("FERRY_LOG_DIR", (var_dir() / "log").string());
+    env.emplace("FERRY_RUN_DIR", (var_dir() / "run").string());
+    env.emplace("FERRY_STATE_DIR", (var_dir() / "state").string());
   }
 
   // ferry-manager <args> exactly as given (no --config-dir added).
@@ -146,9 +157,10 @@ class ManagerFixture : public ::testing::Test {
     for (size_t pos; (pos = cmd.find(pbs)) != std::string::npos;) {
       cmd.replace(pos, pbs.size(), kManagerBin);
     }
-    return run_process({"/bin/sh", "-c", cmd},
-                       {{"FERRY_CONFIG_DIR", config_dir().string()}, {"TZ", "UTC"}},
-                       scratch_.path());
+    std::map<std::string, std::string> env{{"FERRY_CONFIG_DIR", config_dir().string()},
+                                           {"TZ", "UTC"}};
+    add_var_dirs(env);
+    return run_process({"/bin/sh", "-c", cmd}, env, scratch_.path());
   }
 
   // Writes datastore.cfg with one section per name (path <tmp>/data/<name>), without creating
@@ -178,6 +190,7 @@ class ManagerFixture : public ::testing::Test {
  private:
   StoreTempDir tmp_;
   TempDir scratch_;
+  TempDir var_;
 };
 
 }  // namespace ferry::test

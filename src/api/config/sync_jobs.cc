@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/config/internal/job_state_update.h"
 #include "api/config/internal/section_editor.h"
 #include "config/config_file.h"
 #include "config/datastore_config.h"
@@ -14,7 +15,10 @@ using config::ConfigDir;
 using config::Section;
 using config::SectionConfigData;
 using config::SyncJobConfig;
+using internal::JobConfigEvent;
 using internal::SectionEditor;
+
+constexpr std::string_view kJobType = "syncjob";
 
 const config::SectionTypeSchema& sync_type() {
   return config::sync_config_file().schema.types.front();
@@ -125,26 +129,29 @@ Result<WithDigest<SyncJobConfig>> read_sync_job(const ConfigDir& dir, const type
 }
 
 Status create_sync_job(const ConfigDir& dir, const types::Authid& caller,
-                       const SyncJobCreateParams& params) {
+                       const SyncJobCreateParams& params, const jobs::JobStateStore* states) {
   (void)caller;  // "modify access" on the new job: issue #4
   FERRY_TRY(internal::check_id(sync_type(), params.id));
   Section section{"sync", params.id, {}};
   SectionEditor edit(sync_type(), section);
   apply(params.props, edit);
   FERRY_TRY(edit.status());
-  return config::modify_config(
+  FERRY_TRY(config::modify_config(
       dir, config::sync_config_file(), std::nullopt, [&](SectionConfigData& data) -> Status {
         if (data.find(params.id) != nullptr) {
           return make_error(Errc::AlreadyExists, "job '{}' already exists.", params.id);
         }
         return store(dir, data, section, nullptr);
-      });
+      }));
+  internal::update_job_state(states, kJobType, params.id, JobConfigEvent::Created);
+  return ok();
 }
 
 Status update_sync_job(const ConfigDir& dir, const types::Authid& caller, std::string_view id,
-                       const SyncJobUpdateParams& params) {
+                       const SyncJobUpdateParams& params, const jobs::JobStateStore* states) {
   (void)caller;  // "modify access" on the resulting job: issue #4
-  return config::modify_config(
+  bool schedule_changed = false;
+  FERRY_TRY(config::modify_config(
       dir, config::sync_config_file(), params.digest, [&](SectionConfigData& data) -> Status {
         const Section* existing = data.find(id);
         if (existing == nullptr) return make_error(Errc::NotFound, "no such sync job '{}'", id);
@@ -153,21 +160,30 @@ Status update_sync_job(const ConfigDir& dir, const types::Authid& caller, std::s
         edit.remove(params.delete_props, deletable());
         apply(params.props, edit);
         FERRY_TRY(edit.status());
+        schedule_changed = internal::schedule_changed(existing->get("schedule"),
+                                                      section.get("schedule"));
         return store(dir, data, section, &params.props);
-      });
+      }));
+  if (schedule_changed) {
+    internal::update_job_state(states, kJobType, id, JobConfigEvent::ScheduleChanged);
+  }
+  return ok();
 }
 
 Status delete_sync_job(const ConfigDir& dir, const types::Authid& caller, std::string_view id,
-                       const std::optional<std::string>& digest) {
+                       const std::optional<std::string>& digest,
+                       const jobs::JobStateStore* states) {
   (void)caller;  // "modify access": issue #4
-  return config::modify_config(dir, config::sync_config_file(), digest,
-                               [&](SectionConfigData& data) -> Status {
-                                 if (!data.remove(id)) {
-                                   return make_error(Errc::NotFound, "job '{}' does not exist.",
-                                                     id);
-                                 }
-                                 return ok();
-                               });
+  FERRY_TRY(config::modify_config(dir, config::sync_config_file(), digest,
+                                  [&](SectionConfigData& data) -> Status {
+                                    if (!data.remove(id)) {
+                                      return make_error(Errc::NotFound,
+                                                        "job '{}' does not exist.", id);
+                                    }
+                                    return ok();
+                                  }));
+  internal::update_job_state(states, kJobType, id, JobConfigEvent::Removed);
+  return ok();
 }
 
 nlohmann::json to_json(const SyncJobConfig& job) {

@@ -13,8 +13,12 @@
 // NotFound naming them.
 //
 // Writes lock .sync.lck, re-read, check `digest`, validate and replace sync.cfg atomically; on
-// any error nothing changes on disk. Job-state files (jobs/) are not touched here. All
-// functions block.
+// any error nothing changes on disk. Job state (jobs-and-schedules.md §3.2–§3.4): when the
+// caller passes the job-state store (ferryd's JobService, or the one ferry-manager builds over
+// $FERRY_STATE_DIR), create writes a created state, a changed schedule resets the reference
+// time (Ferry's rule: the schedule text differs — not PBS's "any update without schedule"
+// quirk, docs/design/sync.md S10) and remove deletes the state and lock files. A failure there
+// is logged, not returned: the config change stands. All functions block.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +33,7 @@
 #include "common/result.h"
 #include "config/config_dir.h"
 #include "config/sync_job_config.h"
+#include "jobs/job_state.h"
 #include "types/authid.h"
 
 namespace ferry::api {
@@ -98,16 +103,19 @@ Result<WithDigest<config::SyncJobConfig>> read_sync_job(const config::ConfigDir&
 // Adds a job. InvalidArgument, NotFound (remote or datastore), AlreadyExists
 // ("job '<id>' already exists"), Timeout, Corruption, Io.
 Status create_sync_job(const config::ConfigDir& dir, const types::Authid& caller,
-                       const SyncJobCreateParams& params);
+                       const SyncJobCreateParams& params,
+                       const jobs::JobStateStore* states = nullptr);
 
 // Changes a job. NotFound (job, remote or datastore), InvalidArgument, Conflict (stale
 // digest), Timeout, Corruption, Io.
 Status update_sync_job(const config::ConfigDir& dir, const types::Authid& caller,
-                       std::string_view id, const SyncJobUpdateParams& params);
+                       std::string_view id, const SyncJobUpdateParams& params,
+                       const jobs::JobStateStore* states = nullptr);
 
 // Removes a job. NotFound ("job '<id>' does not exist"), Conflict (stale digest), Timeout, Io.
 Status delete_sync_job(const config::ConfigDir& dir, const types::Authid& caller,
-                       std::string_view id, const std::optional<std::string>& digest);
+                       std::string_view id, const std::optional<std::string>& digest,
+                       const jobs::JobStateStore* states = nullptr);
 
 // The API job object: kebab-case keys, unset properties omitted, booleans and integers as JSON
 // values, byte sizes as "<number> <unit>", group-filter as an array.

@@ -10,7 +10,6 @@
 #include "api/internal/param_specs.h"
 #include "api/internal/routes.h"
 #include "api/router_setup.h"
-#include "common/log.h"
 #include "jobs/job_state.h"
 #include "services/job_service.h"
 
@@ -107,38 +106,10 @@ Result<json> read(ApiContext& ctx, http::ApiCall& call) {
   return to_json(job.data);
 }
 
-// Keeps the job state in step with sync.cfg when ferryd's job service runs
-// (jobs-and-schedules.md §3.2–§3.4): a new job counts from its creation, a changed schedule
-// from the change (no catch-up run for the old schedule), a removed job loses its state. The
-// config change has been made; a failure here is logged, not returned.
-enum class JobStateEvent { Created, ScheduleChanged, Removed };
-
-void update_job_state(const ApiContext& ctx, const std::string& id, JobStateEvent event) {
-  if (ctx.jobs == nullptr) return;
-  const jobs::JobStateStore& states = ctx.jobs->states();
-  Status st = ok();
-  switch (event) {
-    case JobStateEvent::Created:
-      st = states.create("syncjob", id);
-      break;
-    case JobStateEvent::ScheduleChanged:
-      st = states.schedule_changed("syncjob", id).map([](bool) {});
-      break;
-    case JobStateEvent::Removed:
-      st = states.remove("syncjob", id);
-      break;
-  }
-  if (!st)
-    spdlog::warn("sync job '{}': updating the job state failed: {}", id, st.error().to_string());
-}
-
-bool schedule_touched(const config::SyncJobConfig& before, const json& params,
-                      const std::vector<std::string>& deleted) {
-  for (const auto& name : deleted) {
-    if (name == "schedule") return before.schedule.has_value();
-  }
-  if (!params.contains("schedule") || !params["schedule"].is_string()) return false;
-  return before.schedule != params["schedule"].get<std::string>();
+// ferryd's job-state store, so the service layer keeps the job state in step with sync.cfg
+// (jobs-and-schedules.md §3.2–§3.4); null without a job service.
+const jobs::JobStateStore* job_states(const ApiContext& ctx) {
+  return ctx.jobs != nullptr ? &ctx.jobs->states() : nullptr;
 }
 
 Result<json> create(ApiContext& ctx, http::ApiCall& call) {
@@ -149,8 +120,8 @@ Result<json> create(ApiContext& ctx, http::ApiCall& call) {
   if (!sync_job_modify_access(*info, who, apply_for_access(shape, call.params, {}))) {
     return job_permission_failed();
   }
-  FERRY_TRY(create_sync_job(ctx.config_dir, who, {shape.id, job_props(call.params)}));
-  update_job_state(ctx, shape.id, JobStateEvent::Created);
+  FERRY_TRY(
+      create_sync_job(ctx.config_dir, who, {shape.id, job_props(call.params)}, job_states(ctx)));
   return json(nullptr);
 }
 
@@ -167,10 +138,8 @@ Result<json> update(ApiContext& ctx, http::ApiCall& call) {
                               apply_for_access(job.data, call.params, params.delete_props))) {
     return job_permission_failed();
   }
-  FERRY_TRY(not_found_is_bad_request(update_sync_job(ctx.config_dir, who, id, params)));
-  if (schedule_touched(job.data, call.params, params.delete_props)) {
-    update_job_state(ctx, id, JobStateEvent::ScheduleChanged);
-  }
+  FERRY_TRY(
+      not_found_is_bad_request(update_sync_job(ctx.config_dir, who, id, params, job_states(ctx))));
   return json(nullptr);
 }
 
@@ -184,8 +153,8 @@ Result<json> remove(ApiContext& ctx, http::ApiCall& call) {
   }
   if (!job) return tl::unexpected(job.error());
   if (!sync_job_modify_access(*info, who, job->data)) return job_permission_failed();
-  FERRY_TRY(delete_sync_job(ctx.config_dir, who, id, opt_string(call.params, "digest")));
-  update_job_state(ctx, id, JobStateEvent::Removed);
+  FERRY_TRY(
+      delete_sync_job(ctx.config_dir, who, id, opt_string(call.params, "digest"), job_states(ctx)));
   return json(nullptr);
 }
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/config/internal/job_state_update.h"
 #include "api/config/internal/section_editor.h"
 #include "config/config_file.h"
 #include "config/datastore_config.h"
@@ -13,7 +14,10 @@ using config::ConfigDir;
 using config::Section;
 using config::SectionConfigData;
 using config::VerificationJobConfig;
+using internal::JobConfigEvent;
 using internal::SectionEditor;
+
+constexpr std::string_view kJobType = "verificationjob";
 
 const config::SectionTypeSchema& verify_type() {
   return config::verification_config_file().schema.types.front();
@@ -70,27 +74,30 @@ Result<WithDigest<VerificationJobConfig>> read_verify_job(const ConfigDir& dir,
 }
 
 Status create_verify_job(const ConfigDir& dir, const types::Authid& caller,
-                         const VerifyJobCreateParams& params) {
+                         const VerifyJobCreateParams& params, const jobs::JobStateStore* states) {
   (void)caller;  // issue #4
   FERRY_TRY(internal::check_id(verify_type(), params.id));
   Section section{"verification", params.id, {}};
   SectionEditor edit(verify_type(), section);
   apply(params.props, edit);
   FERRY_TRY(edit.status());
-  return config::modify_config(
+  FERRY_TRY(config::modify_config(
       dir, config::verification_config_file(), std::nullopt,
       [&](SectionConfigData& data) -> Status {
         if (data.find(params.id) != nullptr) {
           return make_error(Errc::AlreadyExists, "job '{}' already exists.", params.id);
         }
         return store(dir, data, section, true);
-      });
+      }));
+  internal::update_job_state(states, kJobType, params.id, JobConfigEvent::Created);
+  return ok();
 }
 
 Status update_verify_job(const ConfigDir& dir, const types::Authid& caller, std::string_view id,
-                         const VerifyJobUpdateParams& params) {
+                         const VerifyJobUpdateParams& params, const jobs::JobStateStore* states) {
   (void)caller;  // issue #4
-  return config::modify_config(
+  bool schedule_changed = false;
+  FERRY_TRY(config::modify_config(
       dir, config::verification_config_file(), params.digest,
       [&](SectionConfigData& data) -> Status {
         const Section* existing = data.find(id);
@@ -104,21 +111,30 @@ Status update_verify_job(const ConfigDir& dir, const types::Authid& caller, std:
                      "comment"});
         apply(params.props, edit);
         FERRY_TRY(edit.status());
+        schedule_changed = internal::schedule_changed(existing->get("schedule"),
+                                                      section.get("schedule"));
         return store(dir, data, section, params.props.store.has_value());
-      });
+      }));
+  if (schedule_changed) {
+    internal::update_job_state(states, kJobType, id, JobConfigEvent::ScheduleChanged);
+  }
+  return ok();
 }
 
 Status delete_verify_job(const ConfigDir& dir, const types::Authid& caller, std::string_view id,
-                         const std::optional<std::string>& digest) {
+                         const std::optional<std::string>& digest,
+                         const jobs::JobStateStore* states) {
   (void)caller;  // issue #4
-  return config::modify_config(dir, config::verification_config_file(), digest,
-                               [&](SectionConfigData& data) -> Status {
-                                 if (!data.remove(id)) {
-                                   return make_error(Errc::NotFound, "job '{}' does not exist.",
-                                                     id);
-                                 }
-                                 return ok();
-                               });
+  FERRY_TRY(config::modify_config(dir, config::verification_config_file(), digest,
+                                  [&](SectionConfigData& data) -> Status {
+                                    if (!data.remove(id)) {
+                                      return make_error(Errc::NotFound,
+                                                        "job '{}' does not exist.", id);
+                                    }
+                                    return ok();
+                                  }));
+  internal::update_job_state(states, kJobType, id, JobConfigEvent::Removed);
+  return ok();
 }
 
 nlohmann::json to_json(const VerificationJobConfig& job) {

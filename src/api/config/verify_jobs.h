@@ -2,8 +2,10 @@
 //
 // Same conventions as sync_jobs.h: `caller` is kept for the privilege checks of issue #4;
 // writes lock .verification.lck, check `digest`, validate (schedule as a calendar event, the
-// datastore must exist) and replace the file atomically; nothing changes on any error. All
-// functions block.
+// datastore must exist) and replace the file atomically; nothing changes on any error. The job
+// state follows the config as for sync jobs (type "verificationjob"): created on create, reset
+// on a schedule change, removed on remove, when `states` is given; a failure there is logged.
+// All functions block.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +20,7 @@
 #include "common/result.h"
 #include "config/config_dir.h"
 #include "config/verification_job_config.h"
+#include "jobs/job_state.h"
 #include "types/authid.h"
 
 namespace ferry::api {
@@ -56,15 +59,18 @@ Result<WithDigest<config::VerificationJobConfig>> read_verify_job(const config::
 // InvalidArgument, NotFound (datastore), AlreadyExists ("job '<id>' already exists"),
 // Timeout, Corruption, Io.
 Status create_verify_job(const config::ConfigDir& dir, const types::Authid& caller,
-                         const VerifyJobCreateParams& params);
+                         const VerifyJobCreateParams& params,
+                         const jobs::JobStateStore* states = nullptr);
 
 // NotFound, InvalidArgument, Conflict (stale digest), Timeout, Corruption, Io.
 Status update_verify_job(const config::ConfigDir& dir, const types::Authid& caller,
-                         std::string_view id, const VerifyJobUpdateParams& params);
+                         std::string_view id, const VerifyJobUpdateParams& params,
+                         const jobs::JobStateStore* states = nullptr);
 
 // NotFound ("job '<id>' does not exist"), Conflict, Timeout, Io.
 Status delete_verify_job(const config::ConfigDir& dir, const types::Authid& caller,
-                         std::string_view id, const std::optional<std::string>& digest);
+                         std::string_view id, const std::optional<std::string>& digest,
+                         const jobs::JobStateStore* states = nullptr);
 
 nlohmann::json to_json(const config::VerificationJobConfig& job);
 

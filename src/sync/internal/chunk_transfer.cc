@@ -116,12 +116,9 @@ Status verify_and_insert_chunk(Bytes raw, const Digest& digest, uint64_t expecte
   FERRY_TRY(with_context(check_blob(*blob, crypt_mode), "chunk {}", digest.to_hex()));
   // Encrypted chunks cannot be checked beyond CRC and crypt mode without the key (§7.4).
   FERRY_TRY(blob->verify_unencrypted(expected_size, digest));
+  // ChunkStore::insert's errors already name the chunk and the store.
   auto inserted = target.insert(digest, *blob);
-  if (!inserted) {
-    return with_context<void>(tl::unexpected(std::move(inserted).error()),
-                              "insert chunk {} into datastore '{}'", digest.to_hex(),
-                              target.name());
-  }
+  if (!inserted) return tl::unexpected(std::move(inserted).error());
   return ok();
 }
 

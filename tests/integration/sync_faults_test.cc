@@ -131,8 +131,8 @@ class SyncFaultsTest : public test::SyncServerFixture {
     EXPECT_TRUE(bad) << bad.error().to_string();
     if (!bad) return original;
     EXPECT_TRUE(bad->verify_crc());
-    test::write_text_file(path, std::string(reinterpret_cast<const char*>(bad->raw().data()),
-                                            bad->raw().size()));
+    test::write_text_file(
+        path, std::string(reinterpret_cast<const char*>(bad->raw().data()), bad->raw().size()));
     return original;
   }
 
@@ -269,8 +269,8 @@ TEST_F(SyncFaultsTest, CorruptSourceChunkFailsItsGroupOnlyAndTheRerunAfterRepair
   EXPECT_NE(out.find("sync failed with some errors."), std::string::npos) << out;
 
   reopen_target();
-  EXPECT_FALSE(stdfs::exists(dst_->snapshot_path({}, *types::BackupDir::create(
-                                                         test::grp("vm/100"), t(6)))))
+  EXPECT_FALSE(
+      stdfs::exists(dst_->snapshot_path({}, *types::BackupDir::create(test::grp("vm/100"), t(6)))))
       << "t6 must be removed completely";
   EXPECT_FALSE(target_has("", "vm/100", t(7)));
   EXPECT_TRUE(target_has("", "vm/101", t(1)));
@@ -303,7 +303,10 @@ TEST_F(SyncFaultsTest, TargetWriteFailureNamesTheFileAndLeavesNoPartialSnapshot)
   const std::string out = run.out + run.err;
   RecordProperty("output", out);
   EXPECT_NE(run.status, 0) << out;
-  EXPECT_TRUE(std::regex_search(out, std::regex(R"(sync group vm/100 failed - .*'[^']*/\.chunks/[0-9a-f]{4}/[0-9a-f]{64}[^']*'.*File too large)")))
+  EXPECT_TRUE(std::regex_search(
+      out,
+      std::regex(
+          R"(sync group vm/100 failed - .*'[^']*/\.chunks/[0-9a-f]{4}/[0-9a-f]{64}[^']*'.*File too large)")))
       << "the error must name the chunk file being written and the reason:\n"
       << out;
   // '.' does not match a newline: one error line naming the insert twice would match.
@@ -363,10 +366,8 @@ class SyncFaultsTaskTest : public SyncFaultsTest {
 TEST_F(SyncFaultsTaskTest, MissingRemoteDatastoreFailsTheNamespaceQueryWithHttp400) {
   serve({.snapshots = {{.group = "vm/100", .time = t(1)}}});
   const auto task = pull_task(nlohmann::json::object());
-  EXPECT_NE(task.exitstatus.find("Querying namespaces failed - "), std::string::npos)
-      << task.log;
-  EXPECT_EQ(task.log.find("Syncing "), std::string::npos) << "no namespace is synced\n"
-                                                           << task.log;
+  EXPECT_NE(task.exitstatus.find("Querying namespaces failed - "), std::string::npos) << task.log;
+  EXPECT_EQ(task.log.find("Syncing "), std::string::npos) << "no namespace is synced\n" << task.log;
   if (task.log.find("datastore 'nosuch' does not exist") != std::string::npos) {
     // Then also: the client renders the status as "GET <path> failed with status 400: "
     // where PBS writes "HTTP error 400 Bad Request - " (src/sync/pull.cc +

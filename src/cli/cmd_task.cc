@@ -1,11 +1,15 @@
 // `ferry-manager task list|log|stop`: the worker tasks of the shared task registry
 // ($FERRY_LOG_DIR/tasks, the same one ferryd uses; api.md §5.3 for the fields).
 //
-// `task stop` can abort tasks of this process only; ferryd's tasks are stopped through its
-// API (DELETE /api2/json/nodes/localhost/tasks/{upid}), which the error message says.
+// `task stop UPID` stops any running task of the node — ferryd's or another ferry-manager's —
+// through TaskRegistry::abort (an abort marker the owning process polls, docs/design/jobs.md),
+// then waits until the task has ended (--timeout, default 30 s). Like PBS it prints nothing on
+// success; the task log shows "received abort request ..." and the task's error end line.
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +35,11 @@ struct ListState {
 
 struct UpidState {
   std::string upid;
+};
+
+struct StopState {
+  std::string upid;
+  int64_t timeout = 30;  // seconds to wait for the task to end
 };
 
 nlohmann::json task_item(const jobs::TaskInfo& t, bool text) {
@@ -79,18 +88,23 @@ Result<std::string> run_log(const Context& ctx, const UpidState& s) {
   return out;
 }
 
-Result<std::string> run_stop(const Context& ctx, const UpidState& s) {
+Result<std::string> run_stop(const Context& ctx, const StopState& s) {
   FERRY_TRY_ASSIGN(auto upid, jobs::Upid::parse(s.upid));
   FERRY_TRY_ASSIGN(auto tasks, open_local_tasks(ctx));
   FERRY_TRY_ASSIGN(auto info, tasks->status(upid));
   if (!info.running) return make_error(Errc::InvalidArgument, "task '{}' is not running", s.upid);
-  if (auto st = tasks->abort(upid); !st) {
-    return make_error(Errc::Unavailable,
-                      "task '{}' runs in process {}: stop it through ferryd's API "
-                      "(DELETE /api2/json/nodes/localhost/tasks/{{upid}})",
-                      s.upid, upid.pid);
+  FERRY_TRY(tasks->abort(upid));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(s.timeout);
+  for (;;) {
+    FERRY_TRY_ASSIGN(info, tasks->status(upid));
+    if (!info.running) return format_nothing(ctx.format);
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  return format_nothing(ctx.format);
+  return make_error(Errc::Timeout,
+                    "task '{}' is still running {} s after the abort request (it stops at its "
+                    "next abort check; the request stays pending)",
+                    s.upid, s.timeout);
 }
 
 }  // namespace
@@ -112,9 +126,12 @@ void add_task_commands(CLI::App& app, Action& selected) {
   log->add_option("upid", gs->upid, "task UPID")->required();
   on_parsed(log, selected, gs, run_log);
 
-  auto* stop = group->add_subcommand("stop", "abort a running task");
-  auto ss = std::make_shared<UpidState>();
+  auto* stop =
+      group->add_subcommand("stop", "abort a running task (of any process) and wait for it");
+  auto ss = std::make_shared<StopState>();
   stop->add_option("upid", ss->upid, "task UPID")->required();
+  stop->add_option("--timeout", ss->timeout, "seconds to wait for the task to end (default 30)")
+      ->check(CLI::Range(int64_t(0), int64_t(86400)));
   on_parsed(stop, selected, ss, run_stop);
 }
 

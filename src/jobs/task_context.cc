@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <system_error>
 
 #include "jobs/internal/active_task.h"
 
@@ -15,6 +18,27 @@ void internal::ActiveTask::write(std::string_view message) {
     log_error_reported = true;
     spdlog::error("task {}: {}", upid_text, st.error().to_string());
   }
+}
+
+void internal::ActiveTask::request_abort() {
+  if (!abort_requested.exchange(true)) write("received abort request ...");
+}
+
+bool internal::ActiveTask::poll_abort_marker() {
+  if (abort_requested.load()) return true;
+  if (abort_marker.empty()) return false;
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  int64_t due = next_marker_poll_ns.load();
+  const int64_t next = now + std::chrono::nanoseconds(kAbortPollInterval).count();
+  // One caller per interval stats the file (bodies poll from several threads).
+  if (now < due || !next_marker_poll_ns.compare_exchange_strong(due, next)) return false;
+  std::error_code ec;
+  if (!std::filesystem::exists(abort_marker, ec)) return false;
+  std::filesystem::remove(abort_marker, ec);
+  request_abort();
+  return true;
 }
 
 const Upid& TaskContext::upid() const { return task_.upid; }
@@ -34,7 +58,7 @@ void TaskContext::warn(std::string_view message) {
 
 uint64_t TaskContext::warning_count() const { return task_.warnings.load(); }
 
-bool TaskContext::abort_requested() const { return task_.abort_requested.load(); }
+bool TaskContext::abort_requested() const { return task_.poll_abort_marker(); }
 
 Status TaskContext::check_abort() const {
   if (abort_requested()) return make_error(Errc::Cancelled, "abort requested - aborting task");

@@ -22,6 +22,7 @@
 // until the body returns.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,6 +36,9 @@
 #include "jobs/upid.h"
 
 namespace ferry::jobs {
+
+// How often a running task looks for an abort request of another process (TaskRegistry::abort).
+inline constexpr std::chrono::milliseconds kAbortPollInterval{1000};
 
 namespace internal {
 struct ActiveTask;
@@ -58,8 +62,11 @@ class TaskContext {
   void warn(std::string_view message);
   uint64_t warning_count() const;
 
-  // Set by TaskRegistry::abort. The body decides where to stop; check_abort() gives the error
-  // to return: Cancelled "abort requested - aborting task".
+  // Set by TaskRegistry::abort — in this process directly, from another process through the
+  // abort marker next to the task log, which this call looks for at most once per
+  // kAbortPollInterval (a stat; on the first sighting it logs "received abort request ...").
+  // The body decides where to stop; check_abort() gives the error to return: Cancelled
+  // "abort requested - aborting task". Bodies should call it at least every few seconds.
   bool abort_requested() const;
   Status check_abort() const;
 

@@ -54,6 +54,8 @@ void run_task(std::shared_ptr<TaskRegistry::Core> core, std::shared_ptr<internal
     }
   }
   core->record_end(task->upid_text, state);
+  // An abort request that arrived too late to be seen goes with the task.
+  (void)fs::remove_file(task->abort_marker, true);
   std::lock_guard lock(core->mu);
   core->active.erase(task->upid_text);
   --core->threads;
@@ -108,6 +110,7 @@ Result<Upid> TaskRegistry::spawn(std::string_view worker_type,
   std::string text = upid.to_string();
   FERRY_TRY_ASSIGN(auto writer, TaskLogWriter::create(core_->log_path(upid)));
   auto task = std::make_shared<internal::ActiveTask>(upid, text, core_->clock, std::move(writer));
+  task->abort_marker = core_->abort_marker_path(upid);
   {
     // Row and active entry appear together: recovery (which holds index_mu) never sees our
     // running row without the task in `active`.
@@ -139,12 +142,28 @@ Status TaskRegistry::abort(const Upid& upid) {
   {
     std::lock_guard lock(core_->mu);
     auto it = core_->active.find(upid.to_string());
-    if (it == core_->active.end()) {
-      return make_error(Errc::NotFound, "task '{}' is not running here", upid.to_string());
-    }
-    task = it->second;
+    if (it != core_->active.end()) task = it->second;
   }
-  if (!task->abort_requested.exchange(true)) task->write("received abort request ...");
+  if (task) {
+    task->request_abort();
+    return ok();
+  }
+  return abort_elsewhere(upid);
+}
+
+// The task runs in another process (ferryd, or a ferry-manager running a job): leave the
+// marker its process polls for (TaskContext::abort_requested).
+Status TaskRegistry::abort_elsewhere(const Upid& upid) {
+  FERRY_TRY_ASSIGN(TaskInfo info, status(upid));
+  if (!info.running) {
+    return make_error(Errc::NotFound, "task '{}' is not running", info.upid_text);
+  }
+  const auto marker = core_->abort_marker_path(upid);
+  FERRY_TRY(with_context(fs::atomic_replace(marker, "", {.mode = 0644, .fsync = false}),
+                         "request abort of task '{}'", info.upid_text));
+  // It may have ended meanwhile (its end removes the marker only when written before).
+  auto again = status(upid);
+  if (again && !again->running) (void)fs::remove_file(marker, true);
   return ok();
 }
 
@@ -154,9 +173,7 @@ void TaskRegistry::abort_all() {
     std::lock_guard lock(core_->mu);
     for (const auto& [text, task] : core_->active) tasks.push_back(task);
   }
-  for (const auto& task : tasks) {
-    if (!task->abort_requested.exchange(true)) task->write("received abort request ...");
-  }
+  for (const auto& task : tasks) task->request_abort();
 }
 
 std::filesystem::path TaskRegistry::log_path(const Upid& upid) const {
@@ -193,6 +210,10 @@ Result<TaskInfo> TaskRegistry::wait(const Upid& upid) const {
 
 std::filesystem::path TaskRegistry::Core::log_path(const Upid& upid) const {
   return options.log_root / upid.log_dir_name() / upid.to_string();
+}
+
+std::filesystem::path TaskRegistry::Core::abort_marker_path(const Upid& upid) const {
+  return options.log_root / upid.log_dir_name() / (upid.to_string() + ".abort");
 }
 
 bool TaskRegistry::Core::is_alive(const Upid& upid) const {

@@ -4,6 +4,7 @@
 // On disk, under the log root given by the daemon (PBS: /var/log/proxmox-backup/tasks):
 //
 //   {root}/{XX}/{UPID}     task log (task_log.h), XX = low byte of the UPID's pstart
+//   {root}/{XX}/{UPID}.abort  abort request from another process (empty; while it runs)
 //   {root}/.tasks.sqlite   task index (SQLite, WAL): UPID fields, end time, end state
 //   {root}/active          running tasks, one UPID per line          (PBS-compatible copy)
 //   {root}/archive         "{UPID} {endtime hex} {status}" per line   (PBS-compatible copy)
@@ -106,9 +107,15 @@ class TaskRegistry {
   Result<Upid> spawn(std::string_view worker_type, std::optional<std::string> worker_id,
                      std::string_view auth_id, TaskFunction body);
 
-  // Requests abort of a task running in this process: sets its flag (the body checks it) and
-  // logs "received abort request ...". NotFound if it is not running here (PBS asks other
-  // processes over their control socket; Ferry has one task-running daemon).
+  // Requests abort of a running task. In this process: sets its flag (the body checks it) and
+  // logs "received abort request ...". In another live process (ferryd, a ferry-manager running
+  // a job): writes the empty marker {root}/{XX}/{UPID}.abort, which that process's task finds
+  // within kAbortPollInterval of its next abort check (TaskContext::abort_requested), then
+  // removes, logs and acts on like a local request; the task's end removes a marker it never
+  // saw. (PBS sends "abort-task" over the owner's control socket; a file next to the log needs
+  // no socket and works for any process sharing the log root.) Returns once the request is
+  // recorded, not when the task has stopped. Errors: NotFound ("task '<upid>' is not
+  // running": unknown, finished, or its process is gone), Io. Blocks (file system, index).
   Status abort(const Upid& upid);
   // Requests abort of every task of this process (shutdown).
   void abort_all();
@@ -146,6 +153,7 @@ class TaskRegistry {
 
  private:
   explicit TaskRegistry(std::shared_ptr<Core> core) : core_(std::move(core)) {}
+  Status abort_elsewhere(const Upid& upid);
   // Runs `body` with a TaskContext for `task` behind the per-task exception barrier.
   static Status run_body(internal::ActiveTask& task, TaskFunction& body);
   std::shared_ptr<Core> core_;

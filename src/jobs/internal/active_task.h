@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -21,10 +22,17 @@ struct ActiveTask {
   // Writes one message to the log (whole lines, serialized). The first write error is reported
   // on the daemon log; later ones are dropped silently.
   void write(std::string_view message);
+  // Sets the abort flag; the first request logs "received abort request ...".
+  void request_abort();
+  // Cross-process abort (docs/design/jobs.md): at most once per kAbortPollInterval, looks for
+  // the marker another process left next to the task log; when there is one, removes it and
+  // requests abort. Returns the abort flag.
+  bool poll_abort_marker();
 
   const Upid upid;
   const std::string upid_text;
   const Clock& clock;
+  std::filesystem::path abort_marker;  // set before the task is shared; empty: no polling
 
   std::mutex mu;
   TaskLogWriter log;             // guarded by mu
@@ -32,6 +40,7 @@ struct ActiveTask {
 
   std::atomic<uint64_t> warnings{0};
   std::atomic<bool> abort_requested{false};
+  std::atomic<int64_t> next_marker_poll_ns{0};  // steady clock
   std::atomic<double> progress{0.0};
 };
 

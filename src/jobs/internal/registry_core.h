@@ -31,6 +31,8 @@ class TaskRegistry::Core {
   // Is the running task recorded in `row` alive (ours and active, or its process exists)?
   bool is_alive(const Upid& upid) const;
   std::filesystem::path log_path(const Upid& upid) const;
+  // {root}/{XX}/{UPID}.abort: another process asks the task's process to abort it.
+  std::filesystem::path abort_marker_path(const Upid& upid) const;
   // Appends `archive_lines` and rewrites `active` from the index; caller holds index_mu.
   void update_lists(const std::vector<std::string>& archive_lines);
   // Imports PBS's text lists into a freshly created index; caller holds index_mu.

@@ -2,6 +2,8 @@
 // (/work/shared/seed/managing-remotes.txt) run verbatim against the real binary, with
 // `proxmox-backup-manager` replaced by ferry-manager; the tables they print; the files they
 // write; json output; completion. Bad input is covered in manager_cli_errors_test.cc.
+#include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -429,6 +431,68 @@ TEST_F(ManagerCliTest, BashCompletionFromTheInstalledScriptCompletesCommandsAndV
   EXPECT_EQ(complete("ferry-manager acl update / Admin --pro", 5), "--propagate\n");
   EXPECT_EQ(complete("ferry-manager user update alice@pbs --enable ''", 5), "true false\n");
   EXPECT_EQ(complete("ferry-manager a", 1), "acl\n");
+}
+
+// Config ids where an id goes (PBS's completion callbacks): positionals and option values, read
+// from the --config-dir on the line or FERRY_CONFIG_DIR, through `completion ids KIND`.
+TEST_F(ManagerCliTest, BashCompletionOffersConfigIds) {
+  create_seed_job();
+  std::ofstream(config_dir() / "verification.cfg") << "verification: v-local\n\tstore local\n";
+  std::ofstream(config_dir() / "user.cfg") << "user: alice@pbs\n\tenable true\n";
+  register_datastores({"local", "other"});
+  const std::string loader =
+      std::string(FERRY_TEST_DATA_DIR) + "/../../scripts/completion/ferry-manager.bash";
+  const std::string dir = config_dir().string();
+  const auto complete = [&](const std::string& words, int cword,
+                            std::map<std::string, std::string> env = {{"FERRY_CONFIG_DIR", ""}}) {
+    const std::string program = "PATH=" + std::string(FERRY_BIN_DIR) + ":$PATH; source " + loader +
+                                "; COMP_WORDS=(" + words + "); COMP_CWORD=" +
+                                std::to_string(cword) +
+                                "; _ferry_manager; echo \"${COMPREPLY[*]}\"";
+    const RunResult r = run_process({"/bin/bash", "-c", program}, env, root());
+    EXPECT_EQ(r.err, "") << words;
+    return r.out;
+  };
+  struct Case {
+    std::string words;
+    int cword;
+    std::string want;
+  };
+  const std::string on = "ferry-manager --config-dir " + dir + " ";  // words 0..2
+  const std::vector<Case> cases = {
+      {on + "sync-job update ''", 5, "pbs2-local\n"},
+      {on + "sync-job run p", 5, "pbs2-local\n"},
+      {on + "verify-job remove ''", 5, "v-local\n"},
+      {on + "remote show ''", 5, "pbs2\n"},
+      {on + "datastore update ''", 5, "local other\n"},
+      {on + "verify o", 4, "other\n"},
+      {on + "pull ''", 4, "pbs2\n"},
+      {on + "pull pbs2 src ''", 6, "local other\n"},
+      {on + "user update ''", 5, "root@pam alice@pbs\n"},
+      {on + "sync-job update pbs2-local --remote ''", 7, "pbs2\n"},
+      {on + "sync-job update pbs2-local --store l", 7, "local\n"},
+      {on + "sync-job update pbs2-local --owner a", 7, "alice@pbs\n"},
+      {on + "acl update / Admin --auth-id ''", 8, "root@pam alice@pbs\n"},
+      // an option value is not a positional: the second word after it is not an id
+      {on + "sync-job update --digest abc ''", 7, "pbs2-local\n"},
+      {on + "sync-job update pbs2-local --co", 6, "--comment --config-dir\n"},
+      // --config-dir after the word, split at '=' by bash
+      {"ferry-manager sync-job update '' --config-dir = " + dir, 3, "pbs2-local\n"},
+      // the hidden command is not offered
+      {on + "completion ''", 4, "bash\n"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(complete(c.words, c.cword), c.want) << c.words;
+  // create names a new object: options, no ids
+  const std::string create = complete(on + "remote create ''", 5);
+  EXPECT_NE(create.find("--host"), std::string::npos) << create;
+  EXPECT_EQ(create.find("pbs2"), std::string::npos) << create;
+  EXPECT_EQ(complete("ferry-manager remote show ''", 3, {{"FERRY_CONFIG_DIR", dir}}), "pbs2\n");
+
+  EXPECT_EQ(ok({"completion", "ids", "sync-job"}), "pbs2-local\n");
+  EXPECT_EQ(ok({"completion", "ids", "datastore"}), "local\nother\n");
+  const RunResult bad = manager({"completion", "ids", "group"});
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.err.find("unknown id kind 'group'"), std::string::npos) << bad.err;
 }
 
 TEST_F(ManagerCliTest, HelpExitsZero) {

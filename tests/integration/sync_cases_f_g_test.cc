@@ -139,6 +139,8 @@ TEST_F(SyncCasesFGTest, F2_ProtectedSnapshotKeepsTheVanishedGroup) {
       << log_.text();
   EXPECT_EQ(target_times("vm/300"), times({2}));
   EXPECT_TRUE(*dst_->is_protected({}, snap("vm/300", t(2))));
+  EXPECT_EQ(expect_synced_identical(), 1u);
+  expect_only_complete_snapshots();
 }
 
 TEST_F(SyncCasesFGTest, F3_FlagOffDeletesNothing) {
@@ -153,6 +155,8 @@ TEST_F(SyncCasesFGTest, F3_FlagOffDeletesNothing) {
   EXPECT_EQ(target_times("vm/300"), times({1, 2, 3}));
   EXPECT_FALSE(has("Summary: removed vanished")) << log_.text();
   EXPECT_FALSE(has("delete vanished")) << log_.text();
+  EXPECT_EQ(expect_synced_identical(), 4u);
+  expect_only_complete_snapshots();
 }
 
 TEST_F(SyncCasesFGTest, F4_SummaryWithZeros) {
@@ -162,6 +166,7 @@ TEST_F(SyncCasesFGTest, F4_SummaryWithZeros) {
   EXPECT_TRUE(has("\nSummary: removed vanished: snapshots: 0, groups: 0, namespaces: 0\n"))
       << log_.text();
   EXPECT_EQ(expect_synced_identical(), 1u);
+  expect_only_complete_snapshots();
 }
 
 TEST_F(SyncCasesFGTest, F5_ProtectionIsNotSynced) {

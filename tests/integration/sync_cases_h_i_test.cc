@@ -97,6 +97,7 @@ TEST_F(SyncCasesHITest, H1_RateInThrottlesFromTheFirstByte) {
   EXPECT_GE(secs, 0.95 * double(r->bytes_downloaded) / double(kMiB)) << secs;
   EXPECT_LT(secs, 40.0);
   EXPECT_EQ(expect_synced_identical(), 1u);
+  expect_only_complete_snapshots();
 }
 
 TEST_F(SyncCasesHITest, I1_BadRegexIsRejectedBeforeAnyJobOrTask) {

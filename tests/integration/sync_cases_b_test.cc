@@ -101,7 +101,9 @@ TEST_F(SyncCasesBTest, B4_IncludeAndExcludeCombinedInAnyOrder) {
         << order[0] << "\n"
         << log_.text();
     EXPECT_EQ(target_groups(), want) << order[0];
+    EXPECT_EQ(expect_synced_identical(), want.size());
   }
+  expect_only_complete_snapshots();
 }
 
 TEST_F(SyncCasesBTest, B5_UnionOfDifferentIncludeTypes) {

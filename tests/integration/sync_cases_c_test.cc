@@ -185,6 +185,7 @@ TEST_F(SyncCasesCTest, C6_RemoteUserSeesOnlyOwnedGroups) {
   ASSERT_TRUE(again && again->errors == 0) << log_.text();
   EXPECT_TRUE(contains(log_.text(), "delete vanished group 'vm/101'")) << log_.text();
   EXPECT_EQ(target_groups(), std::vector<std::string>{"vm/100"});
+  EXPECT_EQ(expect_synced_identical(), 1u);
   expect_only_complete_snapshots();
 }
 

@@ -62,8 +62,11 @@ Status AclConfig::update(const config::ConfigDir& dir, const AclUpdate& update) 
     const bool exists = auth_id.is_token() ? users.first.find_token(auth_id) != nullptr
                                            : users.first.find_user(auth_id.user()) != nullptr;
     if (!exists) {
-      return make_error(Errc::InvalidArgument, "{}",
-                        auth_id.is_token() ? "no such API token" : "no such user.");
+      // PBS says "no such user." / "no such API token." without the name; no client depends
+      // on the text (it only reaches people), so Ferry names the auth id like its other
+      // "no such ..." errors.
+      return make_error(Errc::InvalidArgument, "no such {} '{}'",
+                        auth_id.is_token() ? "API token" : "user", auth_id.to_string());
     }
     FERRY_TRY(check_acl_path(update.path));
   }

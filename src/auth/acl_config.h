@@ -65,8 +65,8 @@ class AclConfig {
 
   // Applies `update` the way PBS's update_acl does: InvalidArgument for a group ("parameter
   // 'group' - groups are currently not supported"), no auth-id ("missing 'userid' parameter"),
-  // an unknown role, an auth-id missing from user.cfg when adding ("no such user." / "no such
-  // API token"; removal of unknown ones is allowed) or an invalid path when adding (removal
+  // an unknown role, an auth-id missing from user.cfg when adding ("no such user '<id>'" /
+  // "no such API token '<id>'"; removal of unknown ones is allowed) or an invalid path when adding (removal
   // from any path is allowed); Conflict on a digest mismatch. Blocks.
   static Status update(const config::ConfigDir& dir, const AclUpdate& update);
 };

@@ -79,8 +79,8 @@ TEST_F(AclConfigTest, UpdateRejectsInvalidRequests) {
   std::vector<Case> cases;
   cases.push_back({group, "parameter 'group' - groups are currently not supported"});
   cases.push_back({nobody, "missing 'userid' parameter"});
-  cases.push_back({grant("/", "ghost@pbs", "Admin"), "no such user."});
-  cases.push_back({grant("/", "alice@pbs!nope", "Admin"), "no such API token"});
+  cases.push_back({grant("/", "ghost@pbs", "Admin"), "no such user 'ghost@pbs'"});
+  cases.push_back({grant("/", "alice@pbs!nope", "Admin"), "no such API token 'alice@pbs!nope'"});
   cases.push_back({grant("/", "alice@pbs", "Boss"), "invalid role 'Boss'"});
   cases.push_back({grant("/bogus", "alice@pbs", "Admin"), "invalid acl path '/bogus'."});
   for (const auto& c : cases) {

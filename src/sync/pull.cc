@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "auth/acl_path.h"
+#include "client/http_error.h"
 #include "sync/internal/namespace_pull.h"
 #include "sync/internal/progress.h"
 #include "sync/internal/pull_run.h"
@@ -52,7 +53,7 @@ Result<std::vector<BackupNamespace>> discover_namespaces(internal::PullRun& run)
   if (!listed) {
     if (!p.remote) return tl::unexpected(listed.error());
     return make_error(listed.error().code(), "Querying namespaces failed - {}",
-                      listed.error().to_string());
+                      client::pbs_http_error_text(listed.error()));
   }
   if (*listed) return std::move(**listed);
   if (!p.source_ns.is_root() || p.max_depth) {

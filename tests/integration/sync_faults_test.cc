@@ -368,16 +368,6 @@ TEST_F(SyncFaultsTaskTest, MissingRemoteDatastoreFailsTheNamespaceQueryWithHttp4
   const auto task = pull_task(nlohmann::json::object());
   EXPECT_NE(task.exitstatus.find("Querying namespaces failed - "), std::string::npos) << task.log;
   EXPECT_EQ(task.log.find("Syncing "), std::string::npos) << "no namespace is synced\n" << task.log;
-  if (task.log.find("datastore 'nosuch' does not exist") != std::string::npos) {
-    // Then also: the client renders the status as "GET <path> failed with status 400: "
-    // where PBS writes "HTTP error 400 Bad Request - " (src/sync/pull.cc +
-    // src/client/internal/envelope.cc; docs/research/pbs-unconfirmed.md, I5).
-    GTEST_SKIP() << "bug: ferryd answers a missing datastore with \"datastore 'nosuch' does not "
-                    "exist\" (src/api/admin/datastore_cache.cc), PBS with \"no such datastore "
-                    "'nosuch'\"; and the client's \"failed with status 400:\" is PBS's \"HTTP "
-                    "error 400 Bad Request -\":\n"
-                 << task.log;
-  }
   EXPECT_TRUE(std::regex_search(
       task.log, std::regex("TASK ERROR: Querying namespaces failed - HTTP error 400 Bad Request "
                            "- no such datastore 'nosuch'\n")))

@@ -1,5 +1,6 @@
 #include "client/internal/envelope.h"
 
+#include <charconv>
 #include <string>
 
 namespace ferry::client::internal {
@@ -7,6 +8,7 @@ namespace ferry::client::internal {
 namespace {
 
 constexpr size_t kMaxMessage = 4096;
+constexpr std::string_view kStatusFrameInfix = " failed with status ";
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() &&
@@ -53,8 +55,20 @@ Error status_error(int status, std::string_view body, std::string_view what) {
   std::string message =
       text.empty() ? "HTTP " + std::to_string(status) : std::string(text.substr(0, kMaxMessage));
   Error error(errc_for_status(status), std::move(message));
-  error.add_context(fmt::format("{} failed with status {}", what, status));
+  error.add_context(fmt::format("{}{}{}", what, kStatusFrameInfix, status));
   return error;
+}
+
+std::optional<int> status_of_frame(std::string_view frame) {
+  const size_t at = frame.rfind(kStatusFrameInfix);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view digits = frame.substr(at + kStatusFrameInfix.size());
+  int status = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), status);
+  if (ec != std::errc() || end != digits.data() + digits.size() || status < 100 || status > 999) {
+    return std::nullopt;
+  }
+  return status;
 }
 
 Result<nlohmann::json> parse_envelope(std::string_view body) {

@@ -12,6 +12,7 @@
 //   other 4xx InvalidArgument, other 5xx Internal, anything else (1xx/3xx) Internal
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +26,9 @@ Errc errc_for_status(int status);
 // The error for a non-2xx answer: the server's message (trimmed, at most 4 KiB; "HTTP <n>"
 // when empty) with the context frame "<what> failed with status <n>".
 Error status_error(int status, std::string_view body, std::string_view what);
+
+// The status named by a context frame status_error made, nullopt for any other frame.
+std::optional<int> status_of_frame(std::string_view frame);
 
 // Parses a success body into the whole envelope object. An empty body yields
 // `{"data": null}`. Corruption when the body is not a JSON object.

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "auth/acl_path.h"
+#include "client/http_error.h"
 #include "auth/privileges.h"
 #include "sync/internal/group_pull.h"
 
@@ -210,8 +211,10 @@ Result<PullStats> pull_namespace(PullRun& run, const NamespaceMapping& m) {
   auto listed = run.source().list_groups(m.source);
   if (!listed) {
     if (!run.params().remote) return tl::unexpected(listed.error());
-    return make_error(listed.error().code(), "Failed to retrieve backup groups from remote - {}",
-                      listed.error().to_string());
+    // PBS shows the server's text alone here (no status), a transport error in full.
+    const Error& e = listed.error();
+    return make_error(e.code(), "Failed to retrieve backup groups from remote - {}",
+                      client::http_status_of(e) ? e.message() : e.to_string());
   }
   std::sort(listed->begin(), listed->end(), group_order_less);
   const size_t total = listed->size();

@@ -43,6 +43,9 @@ Result<std::unique_ptr<ApiRuntime>> ApiRuntime::open(const Options& options, con
   DatastoreCache* cache = &rt->context_->datastores;
   jopts.scheduler.tick_interval = options.scheduler_tick;
   jopts.lookup_datastore = [cache](std::string_view name) { return cache->lookup(name); };
+  jopts.lookup_datastore_for_write = [cache](std::string_view name) {
+    return cache->lookup(name, DatastoreOperation::Write);
+  };
   rt->jobs_ = std::make_unique<services::JobService>(std::move(jopts), *rt->tasks_, clock);
   rt->context_->jobs = rt->jobs_.get();
   return rt;

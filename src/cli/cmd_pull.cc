@@ -172,7 +172,7 @@ Result<std::string> run_pull(const Context& ctx, PullState& s) {
   FERRY_TRY_ASSIGN(std::shared_ptr<const auth::UserInfo> users, users_cache.get());
   const auto runtime = api::ApiRuntime::defaults(ctx.config_dir.path());
   api::DatastoreCache stores(ctx.config_dir, runtime.run_dir / "locks", SystemClock::instance());
-  FERRY_TRY_ASSIGN(auto target, stores.lookup(job.store));
+  FERRY_TRY_ASSIGN(auto target, stores.lookup(job.store, api::DatastoreOperation::Write));
   sync::DatastoreLookup lookup = [&stores](std::string_view n) { return stores.lookup(n); };
   FERRY_TRY_ASSIGN(auto source, sync::open_sync_source(
                                     ctx.config_dir, sync::SyncSourceSpec::from_job(job, users),

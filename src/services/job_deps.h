@@ -35,6 +35,9 @@ struct JobDeps {
   const jobs::JobStateStore& states;
   const Clock& clock;
   DatastoreLookup lookup_datastore;
+  // For datastores a job writes into (a sync target): also refuses read-only maintenance.
+  // Empty: lookup_datastore.
+  DatastoreLookup lookup_datastore_for_write;
   const auth::UserInfoCache& users;
   Notifier* notifier = nullptr;  // null: no notifications
 };

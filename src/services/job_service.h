@@ -43,6 +43,7 @@ struct JobServiceOptions {
   config::ConfigDir config_dir{""};
   std::filesystem::path state_dir;  // job-state files (PBS: /var/lib/proxmox-backup/jobstates)
   DatastoreLookup lookup_datastore;
+  DatastoreLookup lookup_datastore_for_write;  // see JobDeps; empty: lookup_datastore
   bool notifications = true;  // false: no webhook posts, no failure log lines
   jobs::SchedulerOptions scheduler;  // tick_interval: test only (ferryd's FERRY_SCHEDULER_TICK_MS)
 };

@@ -33,7 +33,10 @@ Status run_job(const JobDeps& deps, const config::SyncJobConfig& job,
   internal::TaskSyncLog log(ctx, schedule);
   const std::string name = sync::sync_job_worker_id(job);
   auto body = [&]() -> Status {
-    FERRY_TRY_ASSIGN(auto target, deps.lookup_datastore(job.store));
+    const DatastoreLookup& for_write = deps.lookup_datastore_for_write
+                                           ? deps.lookup_datastore_for_write
+                                           : deps.lookup_datastore;
+    FERRY_TRY_ASSIGN(auto target, for_write(job.store));
     FERRY_TRY_ASSIGN(auto users, deps.users.get());
     FERRY_TRY_ASSIGN(auto source, open_source(deps, job, users));
     internal::AbortWatch abort(ctx);

@@ -8,6 +8,11 @@ Result<PullParams> PullParams::from_job(const config::SyncJobConfig& job) {
   if (job.direction() != config::SyncDirection::Pull) {
     return make_error(Errc::InvalidArgument, "sync job '{}' is not a pull job", job.id);
   }
+  // Before validate(): a (hand-edited) job into its own source fails in PBS's run-time words
+  // (sync-test-cases.md I7), not in the configuration's.
+  if (!job.remote && job.remote_store == job.store) {
+    return make_error(Errc::InvalidArgument, "can't sync to same datastore");
+  }
   FERRY_TRY(with_context(job.validate(), "sync job '{}'", job.id));
   PullParams p;
   p.remote = job.remote;

@@ -48,8 +48,9 @@ struct PullParams {
   size_t verify_threads = kDefaultVerifyThreads;
   size_t chunks_in_flight = kDefaultChunksInFlight;
 
-  // The parameters of a pull job. Errors: InvalidArgument for a push job, or when the job
-  // fails SyncJobConfig::validate (same datastore, depth limits).
+  // The parameters of a pull job. Errors: InvalidArgument for a push job, "can't sync to same
+  // datastore" for a local job into its source, or when the job fails SyncJobConfig::validate
+  // (depth limits, ...).
   static Result<PullParams> from_job(const config::SyncJobConfig& job);
 };
 

@@ -23,6 +23,9 @@
 
 namespace ferry::api {
 
+// What a caller will do with a datastore; maintenance modes refuse some (PBS's Operation).
+enum class DatastoreOperation { Read, Write };
+
 class DatastoreCache {
  public:
   // `lock_dir`: root of the manifest locks (DatastoreOptions::lock_dir). `clock` must outlive
@@ -30,18 +33,22 @@ class DatastoreCache {
   DatastoreCache(config::ConfigDir dir, std::filesystem::path lock_dir, const Clock& clock)
       : dir_(std::move(dir)), lock_dir_(std::move(lock_dir)), clock_(&clock) {}
 
-  // The configuration entry of `name`. InvalidArgument "datastore '<name>' does not exist"
+  // The configuration entry of `name`. InvalidArgument "no such datastore '<name>'"
   // (PBS answers 400); Corruption / Io reading datastore.cfg.
   Result<config::DatastoreConfig> config(std::string_view name) const;
 
-  // The open datastore `name`. Errors of config(); Unavailable "datastore '<name>' is in
-  // maintenance mode 'offline'"; those of Datastore::open (e.g. NotFound when the directory is
-  // gone).
-  Result<std::shared_ptr<datastore::Datastore>> lookup(std::string_view name);
+  // The open datastore `name`, opened with the sync level of its `tuning` (default
+  // filesystem). Errors of config(); InvalidArgument for a bad `tuning`; Unavailable in PBS's
+  // words when the maintenance mode refuses `op`: "offline maintenance mode: <message>",
+  // "datastore is being deleted", and for Write "read-only maintenance mode: <message>";
+  // those of Datastore::open (e.g. NotFound when the directory is gone).
+  Result<std::shared_ptr<datastore::Datastore>> lookup(
+      std::string_view name, DatastoreOperation op = DatastoreOperation::Read);
 
  private:
   struct Entry {
     std::string path;
+    datastore::SyncLevel sync_level;
     std::shared_ptr<datastore::Datastore> store;
   };
 

@@ -116,7 +116,7 @@ Result<json> pull(ApiContext& ctx, http::ApiCall& call) {
   FERRY_TRY_ASSIGN(sync::PullParams params, sync::PullParams::from_job(job));
   if (ctx.tasks == nullptr) return make_error(Errc::Unavailable, "no task registry");
   if (job.remote) FERRY_TRY(sync::load_remote(ctx.config_dir, *job.remote));
-  FERRY_TRY_ASSIGN(std::shared_ptr<datastore::Datastore> target, ctx.datastores.lookup(job.store));
+  FERRY_TRY_ASSIGN(std::shared_ptr<datastore::Datastore> target, ctx.datastores.lookup(job.store, DatastoreOperation::Write));
   if (!job.remote) FERRY_TRY(ctx.datastores.lookup(job.remote_store));
   config::ConfigDir dir = ctx.config_dir;
   DatastoreCache* stores = &ctx.datastores;

@@ -105,7 +105,8 @@ Started start_session(ApiContext& ctx, http::BlockingPool& pool, const ProtocolU
   };
   std::shared_ptr<datastore::Datastore> store;
   protocol::DatastoreLookup lookup = [&](std::string_view name) -> Result<datastore::Datastore*> {
-    FERRY_TRY_ASSIGN(store, ctx.datastores.lookup(name));
+    FERRY_TRY_ASSIGN(store, ctx.datastores.lookup(
+                                name, backup ? DatastoreOperation::Write : DatastoreOperation::Read));
     return store.get();
   };
   if (backup) {

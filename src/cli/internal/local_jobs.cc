@@ -142,6 +142,9 @@ Result<std::unique_ptr<LocalJobs>> open_local_jobs(const Context& ctx) {
   opts.state_dir = dirs.job_state_dir;
   api::DatastoreCache* cache = local->datastores.get();
   opts.lookup_datastore = [cache](std::string_view name) { return cache->lookup(name); };
+  opts.lookup_datastore_for_write = [cache](std::string_view name) {
+    return cache->lookup(name, api::DatastoreOperation::Write);
+  };
   local->service = std::make_unique<services::JobService>(std::move(opts), *local->tasks,
                                                           SystemClock::instance());
   return local;

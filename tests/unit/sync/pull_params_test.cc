@@ -64,9 +64,14 @@ TEST(PullParamsTest, RejectsPushJobsAndInvalidJobs) {
   same.remote.reset();
   auto r = PullParams::from_job(same);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().to_string().find("source and target datastore can't be the same"),
-            std::string::npos)
-      << r.error().to_string();
+  EXPECT_EQ(r.error().to_string(), "can't sync to same datastore");
+  auto deep = job();
+  deep.ns = *types::BackupNamespace::parse("a/b/c/d/e/f");
+  deep.max_depth = 2;
+  auto d = PullParams::from_job(deep);
+  ASSERT_FALSE(d);
+  EXPECT_NE(d.error().to_string().find("sync job 'pbs2-local'"), std::string::npos)
+      << d.error().to_string();
 }
 
 TEST(PullParamsTest, WorkerIdOfASyncJob) {

@@ -1,5 +1,7 @@
 #include "cli/program.h"
 
+#include "common/log.h"
+
 #include <exception>
 #include <iostream>
 #include <new>
@@ -81,6 +83,9 @@ int print_result(const Result<std::string>& output) {
 }
 
 int run_guarded(int (*program)(int, char**), int argc, char** argv) {
+  // Library log lines (task recovery, job-state warnings) go to stderr, warnings and worse
+  // only: stdout carries the command's output.
+  init_logging("warn");
   try {
     return program(argc, argv);
   } catch (const std::bad_alloc&) {

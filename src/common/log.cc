@@ -7,7 +7,8 @@
 namespace ferry {
 
 void init_logging(std::string_view level) {
-  auto logger = spdlog::stderr_color_mt("ferry");
+  auto logger = spdlog::get("ferry");  // a second call only changes the level
+  if (!logger) logger = spdlog::stderr_color_mt("ferry");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S%z %^%l%$: %v");
   auto lvl = spdlog::level::from_str(std::string(level));

@@ -103,15 +103,6 @@ class ScheduledSyncTest : public test::SyncServerFixture {
     return out;
   }
 
-  // Reopens the target store after the target ferryd stopped.
-  void reopen_target_store() {
-    auto store = datastore::Datastore::open(
-        "local", root() / "local",
-        {.lock_dir = root() / "dstvar" / "run" / "locks", .sync_level = datastore::SyncLevel::None});
-    ASSERT_TRUE(store) << store.error().to_string();
-    dst_ = std::move(*store);
-  }
-
   std::unique_ptr<client::HttpClient> client_;
   json last_status_;
 };
@@ -206,7 +197,7 @@ TEST_F(ScheduledSyncTest, JobRunsOnItsScheduleThenTheNextRunFindsNothingNew) {
   update_job("every4", {{"delete", json::array({"schedule"})}});
   ASSERT_TRUE(wait_status("every4", finished).is_object()) << last_status_.dump();
   EXPECT_EQ(target_->stop(SIGTERM), 0) << target_->log();
-  reopen_target_store();
+  reopen_target();
   EXPECT_EQ(expect_synced_identical(), 3u);
   expect_only_complete_snapshots();
 }
@@ -290,7 +281,7 @@ TEST_F(ScheduledSyncTest, KilledDuringAScheduledRunTheTaskIsUnknownAndTheNextRun
   update_job("slow", {{"delete", json::array({"schedule"})}});
   ASSERT_TRUE(wait_status("slow", finished).is_object()) << last_status_.dump();
   EXPECT_EQ(target_->stop(SIGTERM), 0) << target_->log();
-  reopen_target_store();
+  reopen_target();
   EXPECT_EQ(expect_synced_identical(), 2u);
   expect_only_complete_snapshots();
 }

@@ -51,15 +51,6 @@ class SyncCasesJTest : public test::SyncServerFixture {
     return wait_task(c, upid->get<std::string>());
   }
 
-  // Re-opens the target store in-process (after the target ferryd wrote to it).
-  void reopen_target() {
-    auto dst = datastore::Datastore::open(
-        "local", root() / "local",
-        {.lock_dir = root() / "run" / "locks", .sync_level = datastore::SyncLevel::None});
-    ASSERT_TRUE(dst) << dst.error().to_string();
-    dst_ = std::move(*dst);
-  }
-
   bool local_has(std::string_view group, int64_t time) const {
     const types::BackupDir d = *types::BackupDir::create(test::grp(group), time);
     return stdfs::exists(root() / "local" / stdfs::path(d.to_string()) / "index.json.blob");

@@ -73,14 +73,6 @@ class SyncCasesHITest : public test::SyncServerFixture {
     }
   }
 
-  // Re-opens the target store in-process (after a target ferryd wrote to it).
-  void reopen_target() {
-    auto dst = datastore::Datastore::open(
-        "local", root() / "local",
-        {.lock_dir = root() / "run" / "locks", .sync_level = datastore::SyncLevel::None});
-    ASSERT_TRUE(dst) << dst.error().to_string();
-    dst_ = std::move(*dst);
-  }
 };
 
 TEST_F(SyncCasesHITest, H1_RateInThrottlesFromTheFirstByte) {

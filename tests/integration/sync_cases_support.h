@@ -250,16 +250,6 @@ class SyncCasesFixture : public SyncServerFixture {
     return sync::run_sync_job("pbs2:src:local::j1", p, env);
   }
 
-  // Re-opens the target store in-process (after start_target() closed it), e.g. to inspect
-  // what a job on the target ferryd wrote.
-  void reopen_target() {
-    auto dst = datastore::Datastore::open(
-        "local", root() / "local",
-        {.lock_dir = root() / "run" / "locks", .sync_level = datastore::SyncLevel::None});
-    ASSERT_TRUE(dst) << dst.error().to_string();
-    dst_ = std::move(*dst);
-  }
-
   std::vector<std::string> target_namespaces() const {
     std::vector<std::string> out;
     auto list = dst_->list_namespaces({}, 7);

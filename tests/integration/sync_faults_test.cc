@@ -106,15 +106,6 @@ class SyncFaultsTest : public test::SyncServerFixture {
     return sync::pull_store(params(), env);
   }
 
-  // Reopens the target store after a child process (CLI, target ferryd) used it.
-  void reopen_target() {
-    auto dst = datastore::Datastore::open(
-        "local", dst_store(),
-        {.lock_dir = root() / "run" / "locks", .sync_level = datastore::SyncLevel::None});
-    ASSERT_TRUE(dst) << dst.error().to_string();
-    dst_ = std::move(*dst);
-  }
-
   // Rewrites the source chunk `digest` as a valid blob (CRC intact) whose payload no longer
   // hashes to `digest`; returns the original file bytes for repair_chunk().
   std::string corrupt_source_chunk(const Digest& digest) {

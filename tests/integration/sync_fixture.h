@@ -224,6 +224,17 @@ class SyncServerFixture : public ::testing::Test {
     return compared;
   }
 
+  // Re-opens the target store in-process after a child process (the CLI, a target ferryd)
+  // wrote to it; with the target ferryd's lock directory once start_target() ran, so that
+  // locks are shared with a still running target.
+  void reopen_target() {
+    const Path locks = target_ ? root() / "dstvar" / "run" / "locks" : root() / "run" / "locks";
+    auto dst = datastore::Datastore::open(
+        "local", root() / "local", {.lock_dir = locks, .sync_level = datastore::SyncLevel::None});
+    ASSERT_TRUE(dst) << dst.error().to_string();
+    dst_ = std::move(*dst);
+  }
+
   // `ferry-manager <args> --config-dir dst_etc_` with the target's var directories.
   RunResult manager(std::vector<std::string> args) {
     args.insert(args.begin(), kManagerBin);

@@ -174,16 +174,7 @@ Status delete_sync_job(const ConfigDir& dir, const types::Authid& caller, std::s
                        const std::optional<std::string>& digest,
                        const jobs::JobStateStore* states) {
   (void)caller;  // "modify access": issue #4
-  FERRY_TRY(config::modify_config(dir, config::sync_config_file(), digest,
-                                  [&](SectionConfigData& data) -> Status {
-                                    if (!data.remove(id)) {
-                                      return make_error(Errc::NotFound,
-                                                        "job '{}' does not exist.", id);
-                                    }
-                                    return ok();
-                                  }));
-  internal::update_job_state(states, kJobType, id, JobConfigEvent::Removed);
-  return ok();
+  return internal::remove_job(dir, config::sync_config_file(), digest, states, kJobType, id);
 }
 
 nlohmann::json to_json(const SyncJobConfig& job) {

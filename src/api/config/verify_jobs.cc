@@ -125,16 +125,8 @@ Status delete_verify_job(const ConfigDir& dir, const types::Authid& caller, std:
                          const std::optional<std::string>& digest,
                          const jobs::JobStateStore* states) {
   (void)caller;  // issue #4
-  FERRY_TRY(config::modify_config(dir, config::verification_config_file(), digest,
-                                  [&](SectionConfigData& data) -> Status {
-                                    if (!data.remove(id)) {
-                                      return make_error(Errc::NotFound,
-                                                        "job '{}' does not exist.", id);
-                                    }
-                                    return ok();
-                                  }));
-  internal::update_job_state(states, kJobType, id, JobConfigEvent::Removed);
-  return ok();
+  return internal::remove_job(dir, config::verification_config_file(), digest, states, kJobType,
+                              id);
 }
 
 nlohmann::json to_json(const VerificationJobConfig& job) {

@@ -25,4 +25,17 @@ void update_job_state(const jobs::JobStateStore* states, std::string_view job_ty
   }
 }
 
+Status remove_job(const config::ConfigDir& dir, const config::ConfigFileSpec& spec,
+                  const std::optional<std::string>& digest, const jobs::JobStateStore* states,
+                  std::string_view job_type, std::string_view job_id) {
+  FERRY_TRY(config::modify_config(dir, spec, digest, [&](config::SectionConfigData& data) -> Status {
+    if (!data.remove(job_id)) {
+      return make_error(Errc::NotFound, "job '{}' does not exist.", job_id);
+    }
+    return ok();
+  }));
+  update_job_state(states, job_type, job_id, JobConfigEvent::Removed);
+  return ok();
+}
+
 }  // namespace ferry::api::internal

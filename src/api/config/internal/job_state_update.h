@@ -5,9 +5,11 @@
 // Private to ferry_api.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "config/config_file.h"
 #include "jobs/job_state.h"
 
 namespace ferry::api::internal {
@@ -20,6 +22,13 @@ enum class JobConfigEvent { Created, ScheduleChanged, Removed };
 // failure is logged (spdlog warning naming the job), not returned. Blocks (file system).
 void update_job_state(const jobs::JobStateStore* states, std::string_view job_type,
                       std::string_view job_id, JobConfigEvent event);
+
+// Removes job `job_id` from its config file `spec` (checking `digest`; NotFound "job '<id>' does
+// not exist." in PBS's words) and then its state. Errors: those of config::modify_config.
+// Blocks.
+Status remove_job(const config::ConfigDir& dir, const config::ConfigFileSpec& spec,
+                  const std::optional<std::string>& digest, const jobs::JobStateStore* states,
+                  std::string_view job_type, std::string_view job_id);
 
 // Ferry's schedule-change rule (docs/design/sync.md S10): the stored schedule text differs
 // before and after the edit — setting, changing or deleting it; an edit that leaves the

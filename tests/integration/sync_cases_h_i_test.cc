@@ -40,6 +40,20 @@ class SyncCasesHITest : public test::SyncServerFixture {
     return run(c, id);
   }
 
+  // Starts the target ferryd, creates job "job1" (with `extra`) there, runs it now and waits
+  // for its task; the client stays in `client_`, the UPID in `upid_`.
+  test::TaskOutcome run_job1_on_target(json extra = {}) {
+    start_target();
+    client_ = api();
+    if (client_ == nullptr) return {};
+    upid_ = create_and_run(*client_, "job1", std::move(extra));
+    EXPECT_FALSE(upid_.empty());
+    return upid_.empty() ? test::TaskOutcome{} : wait_task(*client_, upid_);
+  }
+
+  std::unique_ptr<client::HttpClient> client_;
+  std::string upid_;
+
   // Runs job `id` now; its UPID ("" on failure).
   static std::string run(client::HttpClient& c, const std::string& id) {
     auto upid = c.post("/api2/json/admin/sync/" + id + "/run");
@@ -153,12 +167,7 @@ TEST_F(SyncCasesHITest, I3_FingerprintMismatchFailsBeforeAnythingIsWritten) {
       "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:"
       "ee:ff";
   write_remote(wrong, "secret");
-  start_target();
-  auto c = api();
-  ASSERT_NE(c, nullptr);
-  const std::string upid = create_and_run(*c, "job1");
-  ASSERT_FALSE(upid.empty());
-  const auto task = wait_task(*c, upid);
+  const auto task = run_job1_on_target();
   EXPECT_NE(task.exitstatus, "OK") << task.log;
   EXPECT_NE(task.exitstatus.find("fingerprint"), std::string::npos) << task.exitstatus;
   EXPECT_NE(task.log.find("TASK ERROR: "), std::string::npos) << task.log;
@@ -170,12 +179,7 @@ TEST_F(SyncCasesHITest, I3_FingerprintMismatchFailsBeforeAnythingIsWritten) {
 TEST_F(SyncCasesHITest, I4_WrongPasswordFailsBeforeAnyLocalChange) {
   serve({.snapshots = {{.group = "vm/100", .time = t(1)}}});
   write_remote(fingerprint_, "wrong");
-  start_target();
-  auto c = api();
-  ASSERT_NE(c, nullptr);
-  const std::string upid = create_and_run(*c, "job1");
-  ASSERT_FALSE(upid.empty());
-  const auto task = wait_task(*c, upid);
+  const auto task = run_job1_on_target();
   EXPECT_NE(task.exitstatus.find("401"), std::string::npos) << task.exitstatus;
   EXPECT_TRUE(task.exitstatus.ends_with("permission check failed.")) << task.exitstatus;
   EXPECT_NE(task.log.find("TASK ERROR: "), std::string::npos) << task.log;
@@ -187,12 +191,7 @@ TEST_F(SyncCasesHITest, I6_TargetInReadOnlyMaintenanceFailsTheTask) {
   write_text_file(dst_etc_ / "datastore.cfg",
                   "datastore: local\n\tpath " + (root() / "local").string() +
                       "\n\tmaintenance-mode type=read-only,message=disk swap\n");
-  start_target();
-  auto c = api();
-  ASSERT_NE(c, nullptr);
-  const std::string upid = create_and_run(*c, "job1");
-  ASSERT_FALSE(upid.empty());
-  const auto task = wait_task(*c, upid);
+  const auto task = run_job1_on_target();
   EXPECT_NE(task.exitstatus.find("read-only maintenance mode: disk swap"), std::string::npos)
       << task.exitstatus << "\n"
       << task.log;
@@ -240,18 +239,14 @@ TEST_F(SyncCasesHITest, I8_UnreachableRemoteFailsTheTaskAndTheJobStaysScheduled)
   const uint16_t port = closed_port();
   ASSERT_NE(port, 0);
   write_remote(fingerprint_, "secret", port);
-  start_target();
-  auto c = api();
-  ASSERT_NE(c, nullptr);
-  const std::string upid = create_and_run(*c, "job1", {{"schedule", "daily"}});
-  ASSERT_FALSE(upid.empty());
-  const auto task = wait_task(*c, upid);
+  const auto task = run_job1_on_target({{"schedule", "daily"}});
+  ASSERT_NE(client_, nullptr);
   EXPECT_NE(task.exitstatus, "OK") << task.log;
   EXPECT_FALSE(task.exitstatus.empty()) << task.log;
   EXPECT_NE(task.exitstatus.find(std::to_string(port)), std::string::npos)
       << "the connection error names the address: " << task.exitstatus;
-  const json st = job_status(*c, "job1");
-  EXPECT_EQ(st.value("last-run-upid", ""), upid) << st.dump();
+  const json st = job_status(*client_, "job1");
+  EXPECT_EQ(st.value("last-run-upid", ""), upid_) << st.dump();
   EXPECT_EQ(st.value("last-run-state", ""), task.exitstatus) << st.dump();
   // The failure does not unschedule the job: the next run is the next daily event.
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(

@@ -1,11 +1,6 @@
 // ferry-client against a real ferryd process: backup of a generated 20 MiB image, an
 // incremental backup that reuses the unchanged chunks, list, snapshot list, restore to a file
 // and to stdout (compared byte for byte), protection, forget, status, and bad input.
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -13,9 +8,7 @@
 #include <fstream>
 #include <map>
 #include <random>
-#include <regex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -29,8 +22,6 @@
 #include "integration/manager_cli_harness.h"
 #include "support/ferryd_process.h"
 #include "support/store_temp_dir.h"
-
-extern char** environ;
 
 namespace ferry {
 namespace {

@@ -3,21 +3,15 @@
 // TLS 1.2 and 1.3, plain HTTP on the TLS port, and graceful SIGTERM.
 // The in-process Server tests (timeouts, limits, concurrency, upgrade hand-off) are in
 // tests/unit/http/server_test.cc.
-#include <fcntl.h>
 #include <openssl/ssl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <regex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -34,8 +28,6 @@
 #include "integration/manager_cli_harness.h"
 #include "support/ferryd_process.h"
 #include "support/temp_dir.h"
-
-extern char** environ;
 
 namespace ferry {
 namespace {
